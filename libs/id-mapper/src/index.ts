@@ -1,0 +1,1 @@
+export type { ServerRequestIdMapper, ServerRequestOrigin } from './server-request-id-mapper';

@@ -1,0 +1,1 @@
+export type JsonRpcId = string | number;

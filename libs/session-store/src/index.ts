@@ -1,0 +1,1 @@
+export type { GatewaySessionRecord, SessionStore, UpstreamSessionLookup } from './session-store';
