@@ -38,7 +38,7 @@ export default [
   },
   {
     // Specs may use the test-only lib.
-    files: ['**/*.spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts'],
+    files: ['**/*.spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'libs/kube-fake/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 ];
