@@ -1,1 +1,15 @@
-export {};
+export { LOG_LEVELS } from './gateway-config';
+export type { GatewayConfig, LogLevel, UpstreamCredential, UpstreamServerConfig } from './gateway-config';
+export { CONFIG_DEFAULTS } from './config-defaults';
+export type { ConfigDefaults } from './config-defaults';
+export { gatewayConfigSchema, RESERVED_UPSTREAM_HEADERS, SERVER_NAME_PATTERN, SERVER_PREFIX_PATTERN } from './gateway-config-schema';
+export type { GatewayConfigFile } from './gateway-config-schema';
+export { ConfigError } from './config-error';
+export type { ConfigIssue } from './config-error';
+export { ENVIRONMENT_OVERRIDES } from './environment-overrides';
+export type { EnvironmentOverride } from './environment-overrides';
+export { loadGatewayConfig, parseGatewayConfig } from './parse-gateway-config';
+export { CredentialUnavailableError, resolveCredential } from './resolve-credential';
+export type { CredentialSource } from './resolve-credential';
+export { ConfigWatcher } from './config-watcher';
+export type { ConfigWatcherHandlers, ConfigWatcherOptions } from './config-watcher';
