@@ -3,8 +3,8 @@
 // Deterministic: the same arguments always give the same answer.
 import { McpServer, type CallToolResult } from '@modelcontextprotocol/server';
 import * as z from 'zod';
-import { isMainModule, runServerCli, type ListeningServer } from './server-cli';
-import { startStreamableHttpHost } from './streamable-http-host';
+import { isMainModule, runServerCli } from './server-cli';
+import { startStreamableHttpHost, type StreamableHttpHost } from './streamable-http-host';
 
 export const CALCULATOR_SERVER_NAME = 'calculator';
 
@@ -55,7 +55,7 @@ export function createCalculatorMcpServer(): McpServer {
   return server;
 }
 
-export async function startCalculatorServer(options: { port?: number } = {}): Promise<ListeningServer> {
+export async function startCalculatorServer(options: { port?: number } = {}): Promise<StreamableHttpHost> {
   return startStreamableHttpHost({ name: CALCULATOR_SERVER_NAME, port: options.port, createSession: createCalculatorMcpServer });
 }
 

@@ -9,7 +9,7 @@ import {
   type ReadResourceResult,
 } from '@modelcontextprotocol/server';
 import * as z from 'zod';
-import { isMainModule, runServerCli, type ListeningServer } from './server-cli';
+import { isMainModule, runServerCli } from './server-cli';
 import { startStreamableHttpHost, type StreamableHttpHost } from './streamable-http-host';
 
 export const NOTES_SERVER_NAME = 'notes';
@@ -136,7 +136,7 @@ export function createNotesMcpServer(notebook: Notebook, onNotesChanged: () => v
   return server;
 }
 
-export interface NotesServer extends ListeningServer {
+export interface NotesServer extends StreamableHttpHost {
   readonly notebook: Notebook;
 }
 
@@ -155,7 +155,7 @@ export async function startNotesServer(options: { port?: number } = {}): Promise
     createSession: () => createNotesMcpServer(notebook, announceChange),
   });
   hostRef.current = host;
-  return { url: host.url, port: host.port, notebook, close: () => host.close() };
+  return Object.assign(host, { notebook });
 }
 
 if (isMainModule(import.meta.url)) await runServerCli(NOTES_SERVER_NAME, startNotesServer);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LoggingMessageNotification, Progress } from '@modelcontextprotocol/client';
+import { waitFor } from '@mcp-gateway/testing';
 import { connectClient, type ConnectedClient } from '../support/connect-client';
 import { startTestServer, type ReceivedMessage, type TestServer } from './test-server';
 
@@ -13,14 +14,6 @@ async function postPing(url: string, sessionId: string): Promise<{ status: numbe
   });
   const text = await response.text();
   return { status: response.status, body: text.startsWith('{') ? (JSON.parse(text) as unknown) : text };
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function firstText(result: { content?: unknown }): string {
@@ -127,7 +120,7 @@ describe('test server', () => {
     });
     await client.listTools();
     // The notification travels on the GET stream, which the client opens after initialize.
-    await waitUntil(() => server.openGetStreams().includes(sessionId ?? ''));
+    await waitFor(() => server.openGetStreams().includes(sessionId ?? '') || undefined);
     await client.callTool({ name: 'add_tool', arguments: { name: 'added_by_test' } });
     await listChanged;
     const names = (await client.listTools(undefined, { cacheMode: 'refresh' })).tools.map((tool) => tool.name);
@@ -146,10 +139,10 @@ describe('test server', () => {
       server
         .receivedMessages()
         .find((r) => r.sessionId === sessionId && (r.message['params'] as { name?: string })?.name === 'cancellable_wait');
-    await waitUntil(() => waitCall() !== undefined);
+    await waitFor(waitCall);
     abort.abort('test is done waiting');
     await expect(call).rejects.toThrow();
-    await waitUntil(() => server.cancelledRequests().some((c) => c.sessionId === sessionId));
+    await waitFor(() => server.cancelledRequests().some((c) => c.sessionId === sessionId) || undefined);
     expect(server.cancelledRequests()).toContainEqual({
       sessionId,
       requestId: waitCall()?.message['id'],

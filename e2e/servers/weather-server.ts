@@ -3,8 +3,8 @@
 // assert exact answers). It never calls out to a real weather service.
 import { McpServer, type GetPromptResult, type ReadResourceResult } from '@modelcontextprotocol/server';
 import * as z from 'zod';
-import { isMainModule, runServerCli, type ListeningServer } from './server-cli';
-import { startStreamableHttpHost } from './streamable-http-host';
+import { isMainModule, runServerCli } from './server-cli';
+import { startStreamableHttpHost, type StreamableHttpHost } from './streamable-http-host';
 
 export const WEATHER_SERVER_NAME = 'weather';
 
@@ -134,7 +134,7 @@ export function createWeatherMcpServer(): McpServer {
   return server;
 }
 
-export async function startWeatherServer(options: { port?: number } = {}): Promise<ListeningServer> {
+export async function startWeatherServer(options: { port?: number } = {}): Promise<StreamableHttpHost> {
   return startStreamableHttpHost({ name: WEATHER_SERVER_NAME, port: options.port, createSession: createWeatherMcpServer });
 }
 
