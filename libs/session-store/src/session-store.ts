@@ -23,6 +23,8 @@ export interface UpstreamSessionLookup {
   readonly upstreamSessionId: string | undefined;
 }
 
+/** Every method rejects with SessionStoreUnavailableError when the backing store cannot
+ * answer, and with RangeError for a TTL that is not a positive number of milliseconds. */
 export interface SessionStore {
   /** Stores a new gateway session that lives `ttlMs` unless touched. */
   createSession(gatewaySessionId: string, record: GatewaySessionRecord, ttlMs: number): Promise<void>;
@@ -36,6 +38,9 @@ export interface SessionStore {
   /** Hot path: does the session exist, and which upstream session does it hold on
    * `serverName`? Also slides the session's expiry by `ttlMs`. One round trip. */
   lookupUpstreamSession(gatewaySessionId: string, serverName: string, ttlMs: number): Promise<UpstreamSessionLookup>;
+  /** Records the upstream session held on `serverName`; it lives as long as the gateway
+   * session (same expiry). Does nothing when the gateway session no longer exists, so a
+   * late writer cannot resurrect a deleted session. */
   setUpstreamSession(gatewaySessionId: string, serverName: string, upstreamSessionId: string): Promise<void>;
   /** Drops one mapping, but only if it still holds `expectedUpstreamSessionId` (so a
    * replica that saw a stale 404 cannot drop a mapping another replica just renewed). */
@@ -43,8 +48,9 @@ export interface SessionStore {
   /** All upstream sessions of a gateway session (server name → upstream session id). */
   listUpstreamSessions(gatewaySessionId: string): Promise<ReadonlyMap<string, string>>;
 
-  /** Tries to take the lock `key` for `ttlMs`. Returns an owner token, or undefined when
-   * someone else holds it. */
+  /** Tries to take the lock `key` for `ttlMs` (it frees itself after that, so a crashed
+   * holder cannot block others forever). Returns an owner token, or undefined when someone
+   * else holds it. */
   tryLock(key: string, ttlMs: number): Promise<string | undefined>;
   /** Releases the lock only if `ownerToken` still owns it. */
   unlock(key: string, ownerToken: string): Promise<void>;
