@@ -1,0 +1,92 @@
+// The four aggregated list results, serialized once per catalog change and cut into
+// pages, so answering `tools/list` is a lookup plus one string concatenation (the catalog
+// can hold thousands of tools; clients list often).
+//
+// Cursors are opaque to clients (spec 2025-11-25 "Pagination"): base64url of
+// `<catalog version>.<page index>`. A cursor from an older catalog version still selects
+// the page at that index in the current catalog: the client was sent list_changed and will
+// list again; an unknown or out-of-range cursor is an error (-32602).
+import type { CatalogSnapshot } from './catalog';
+
+export type ListMethod = 'tools/list' | 'prompts/list' | 'resources/list' | 'resources/templates/list';
+
+export const LIST_METHODS: readonly ListMethod[] = ['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list'];
+
+const RESULT_FIELD: Readonly<Record<ListMethod, string>> = {
+  'tools/list': 'tools',
+  'prompts/list': 'prompts',
+  'resources/list': 'resources',
+  'resources/templates/list': 'resourceTemplates',
+};
+
+export type ListPageLookup = { readonly ok: true; readonly resultJson: string } | { readonly ok: false; readonly reason: string };
+
+export const DEFAULT_LIST_PAGE_SIZE = 100;
+
+export class ListPages {
+  private version = 0;
+  private pages: Record<ListMethod, readonly string[]> = {
+    'tools/list': ['{"tools":[]}'],
+    'prompts/list': ['{"prompts":[]}'],
+    'resources/list': ['{"resources":[]}'],
+    'resources/templates/list': ['{"resourceTemplates":[]}'],
+  };
+
+  constructor(private readonly pageSize: number = DEFAULT_LIST_PAGE_SIZE) {
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`list page size must be a positive integer, got ${pageSize}`);
+  }
+
+  rebuild(snapshot: CatalogSnapshot): void {
+    const definitions: Record<ListMethod, readonly unknown[]> = {
+      'tools/list': snapshot.tools.map((entry) => entry.definition),
+      'prompts/list': snapshot.prompts.map((entry) => entry.definition),
+      'resources/list': snapshot.resources.map((entry) => entry.definition),
+      'resources/templates/list': snapshot.resourceTemplates.map((entry) => entry.definition),
+    };
+    const version = snapshot.version;
+    const pages = {} as Record<ListMethod, readonly string[]>;
+    for (const method of LIST_METHODS) pages[method] = this.paginate(method, definitions[method], version);
+    this.pages = pages;
+    this.version = version;
+  }
+
+  /** The `result` JSON for one page; `cursor` undefined means the first page. */
+  page(method: ListMethod, cursor: unknown): ListPageLookup {
+    const pages = this.pages[method];
+    if (cursor === undefined) return { ok: true, resultJson: pages[0] ?? '' };
+    const index = typeof cursor === 'string' ? decodeCursor(cursor) : undefined;
+    if (index === undefined) return { ok: false, reason: 'invalid cursor' };
+    const resultJson = pages[index];
+    if (resultJson === undefined) return { ok: false, reason: 'cursor is past the end of the list' };
+    return { ok: true, resultJson };
+  }
+
+  get catalogVersion(): number {
+    return this.version;
+  }
+
+  private paginate(method: ListMethod, items: readonly unknown[], version: number): string[] {
+    const field = RESULT_FIELD[method];
+    const pageCount = Math.max(1, Math.ceil(items.length / this.pageSize));
+    const pages: string[] = [];
+    for (let index = 0; index < pageCount; index++) {
+      const slice = items.slice(index * this.pageSize, (index + 1) * this.pageSize);
+      const next = index + 1 < pageCount ? `,"nextCursor":${JSON.stringify(encodeCursor(version, index + 1))}` : '';
+      pages.push(`{"${field}":${JSON.stringify(slice)}${next}}`);
+    }
+    return pages;
+  }
+}
+
+export function encodeCursor(version: number, pageIndex: number): string {
+  return Buffer.from(`${version}.${pageIndex}`, 'utf8').toString('base64url');
+}
+
+/** The page index of a cursor this broker issued, or undefined when it is not one. */
+export function decodeCursor(cursor: string): number | undefined {
+  if (cursor.length === 0 || cursor.length > 64) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^(\d{1,15})\.(\d{1,9})$/.exec(decoded);
+  if (!match) return undefined;
+  return Number(match[2]);
+}
