@@ -11,6 +11,11 @@ import { loadRoutingTableService } from './routing-proto';
 import { RoutingTable } from './routing-table';
 import { readRoutingTableSnapshot } from './routing-table-snapshot-schema';
 
+/** The generated client's one method (proto-loader builds it at run time). */
+interface RoutingTableServiceClient extends grpc.Client {
+  watch(request: { routerId: string }): grpc.ClientReadableStream<unknown>;
+}
+
 /** What the routing core reads: the table in force right now. */
 export interface RoutingTableSource {
   current(): RoutingTable;
@@ -30,7 +35,7 @@ export interface RoutingTableWatchOptions {
 export class RoutingTableWatch implements RoutingTableSource {
   private table = RoutingTable.empty();
   private snapshotReceived = false;
-  private readonly client: grpc.Client;
+  private readonly client: RoutingTableServiceClient;
   private call: grpc.ClientReadableStream<unknown> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private failedAttempts = 0;
@@ -39,7 +44,7 @@ export class RoutingTableWatch implements RoutingTableSource {
 
   constructor(private readonly options: RoutingTableWatchOptions) {
     const { Client } = loadRoutingTableService();
-    this.client = new Client(options.address, grpc.credentials.createInsecure(), {
+    this.client = new (Client as unknown as new (...args: ConstructorParameters<typeof grpc.Client>) => RoutingTableServiceClient)(options.address, grpc.credentials.createInsecure(), {
       // Detect a broker that vanished without closing the connection.
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
@@ -68,8 +73,7 @@ export class RoutingTableWatch implements RoutingTableSource {
     // broker counts from 1 again, and its current state is the truth.
     let firstOnThisStream = true;
     let finished = false;
-    const watch = this.client['watch'] as (request: { routerId: string }) => grpc.ClientReadableStream<unknown>;
-    const call = watch.call(this.client, { routerId: this.options.routerId });
+    const call = this.client.watch({ routerId: this.options.routerId });
     this.call = call;
     call.on('data', (decoded: unknown) => {
       let snapshot;

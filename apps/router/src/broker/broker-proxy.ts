@@ -1,0 +1,51 @@
+// The router's line to the broker's /mcp: every request the broker answers (initialize,
+// lists, ping, notifications, the GET stream, DELETE) is passed on with the client's own
+// headers and body bytes, over one keep-alive agent. Only hop-by-hop headers are dropped
+// (RFC 9110 §7.6.1); the Host becomes the broker's.
+
+import http from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { sendOutboundRequest } from '../outbound/outbound-request';
+
+const NOT_FORWARDED = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+]);
+
+export function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const forwarded: OutgoingHttpHeaders = {};
+  for (const name in headers) {
+    if (!NOT_FORWARDED.has(name)) forwarded[name] = headers[name];
+  }
+  return forwarded;
+}
+
+export class BrokerProxy {
+  readonly url: URL;
+  private readonly agent: http.Agent;
+
+  /** `brokerUrl` is the broker's base URL (`http://127.0.0.1:P`) or its /mcp URL. */
+  constructor(brokerUrl: string) {
+    const url = new URL(brokerUrl);
+    if (url.pathname === '/' || url.pathname === '') url.pathname = '/mcp';
+    this.url = url;
+    this.agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64, scheduling: 'lifo' });
+  }
+
+  send(method: 'POST' | 'GET' | 'DELETE', headers: IncomingHttpHeaders, body: Buffer | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
+    return sendOutboundRequest(this.url, this.agent, { method, headers: forwardableHeaders(headers), body, signal });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,201 @@
+// The router's own HTTP face for machines without Envoy: a node:http request handler for
+// /mcp that hands each request to the RouterCore and carries out its decision — answer
+// now, proxy to the broker, or send to one upstream and stream the answer back chunk by
+// chunk (an SSE stream is never collected: a progress notification reaches the client
+// before the result). It owns the HTTP mechanics only; every routing rule is the core's.
+
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { GatewayError } from '@mcp-gateway/jsonrpc';
+import type { Logger } from '@mcp-gateway/telemetry';
+import type { BrokerProxy } from '../broker/broker-proxy';
+import { CallDeadline } from '../outbound/call-deadline';
+import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request';
+import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } from '../routing/route-decision';
+import type { RouterCore } from '../routing/router-core';
+import { upstreamFailure } from '../upstream/upstream-failure';
+import { BODY_TOO_LARGE, readRequestBody } from './request-body-reader';
+
+export interface StandaloneHttpFaceOptions {
+  readonly core: RouterCore;
+  readonly broker: BrokerProxy;
+  readonly maxRequestBodyBytes: number;
+  /** Bound on one upstream or broker call (long: a person may be answering an elicitation). */
+  readonly upstreamRequestMs: number;
+  readonly logger: Logger;
+}
+
+/** Response headers never relayed (RFC 9110 §7.6.1 hop-by-hop) or replaced by the router. */
+const NOT_RELAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'trailer', 'proxy-connection', 'mcp-session-id']);
+
+function relayedHeaders(headers: IncomingHttpHeaders, gatewaySessionId: string | undefined): OutgoingHttpHeaders {
+  const relayed: OutgoingHttpHeaders = {};
+  for (const name in headers) {
+    if (!NOT_RELAYED.has(name)) relayed[name] = headers[name];
+  }
+  if (gatewaySessionId !== undefined) relayed['mcp-session-id'] = gatewaySessionId;
+  else if (headers['mcp-session-id'] !== undefined) relayed['mcp-session-id'] = headers['mcp-session-id'];
+  return relayed;
+}
+
+/** "No session": 404, or a 400 whose body says the session is unknown (some servers). */
+async function upstreamLostSession(response: IncomingMessage): Promise<{ lost: boolean; body?: Buffer }> {
+  if (response.statusCode === 404) {
+    response.resume();
+    return { lost: true };
+  }
+  if (response.statusCode === 400) {
+    const body = await readSmallBody(response, 64 * 1024);
+    return { lost: /session/i.test(body.toString('utf8')), body };
+  }
+  return { lost: false };
+}
+
+export class StandaloneHttpFace {
+  constructor(private readonly options: StandaloneHttpFaceOptions) {}
+
+  /** The request handler for /mcp. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    this.serve(req, res).catch((error: unknown) => {
+      this.options.logger.error({ err: error }, 'unexpected error in the HTTP face');
+      if (!res.headersSent) this.answer(res, this.options.core.errorAnswer(error, null));
+      else res.destroy();
+    });
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { core } = this.options;
+    const head = { httpMethod: req.method ?? 'GET', authority: req.headers.host, headers: req.headers };
+    const refused = core.screen(head);
+    if (refused) {
+      this.answer(res, refused);
+      return;
+    }
+    let body: Buffer | undefined;
+    if (head.httpMethod === 'POST') {
+      const read = await readRequestBody(req, this.options.maxRequestBodyBytes);
+      if (read === BODY_TOO_LARGE) {
+        this.refuseOversizedBody(req, res);
+        return;
+      }
+      body = read;
+    }
+    const request: InboundRequest = { ...head, body };
+    const decision = await core.decide(request);
+    switch (decision.kind) {
+      case 'answer':
+        this.answer(res, decision);
+        return;
+      case 'broker':
+        await this.forwardToBroker(request, res, decision);
+        return;
+      case 'upstream':
+        await this.forwardToUpstream(res, decision);
+        return;
+    }
+  }
+
+  private answer(res: ServerResponse, answer: ImmediateAnswer): void {
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
+  }
+
+  /** 413 and close the connection: the rest of the body is not read into memory. */
+  private refuseOversizedBody(req: IncomingMessage, res: ServerResponse): void {
+    const error = new GatewayError('PAYLOAD_TOO_LARGE', `Payload Too Large: the body exceeds ${this.options.maxRequestBodyBytes} bytes`);
+    const answer = this.options.core.errorAnswer(error, null);
+    res.shouldKeepAlive = false;
+    res.writeHead(answer.status, { ...answer.headers, connection: 'close', 'content-length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
+    // Give the client a moment to read the answer, then stop receiving what it still sends.
+    res.once('finish', () => setTimeout(() => req.socket.destroy(), 500).unref());
+  }
+
+  private async forwardToUpstream(res: ServerResponse, decision: UpstreamForward): Promise<void> {
+    const { core } = this.options;
+    let call = decision;
+    const deadline = new CallDeadline(this.options.upstreamRequestMs);
+    const onClientGone = (): void => {
+      if (!res.writableFinished) deadline.abort('client disconnected');
+    };
+    res.once('close', onClientGone);
+    try {
+      let response = await sendOutboundRequest(call.endpoint.url, call.endpoint.agent, {
+        method: 'POST',
+        headers: call.headers,
+        body: call.body,
+        signal: deadline.signal,
+      });
+      let buffered: Buffer | undefined;
+      if (call.renewable) {
+        const check = await upstreamLostSession(response);
+        buffered = check.body;
+        if (check.lost) {
+          // MCP "Session Management": a 404 means the upstream ended the session. The client
+          // never sees it: the core drops the mapping, a fresh session is opened, one retry.
+          call = await core.renewUpstreamSession(call);
+          buffered = undefined;
+          response = await sendOutboundRequest(call.endpoint.url, call.endpoint.agent, {
+            method: 'POST',
+            headers: call.headers,
+            body: call.body,
+            signal: deadline.signal,
+          });
+        }
+      }
+      res.writeHead(response.statusCode ?? 502, relayedHeaders(response.headers, call.gatewaySessionId));
+      if (buffered) res.end(buffered);
+      else await pipeline(response, res);
+    } catch (error) {
+      if (!res.headersSent) {
+        if (!res.destroyed) this.answer(res, core.errorAnswer(upstreamFailure(call.serverName, error, deadline), call.requestId));
+      } else {
+        res.destroy();
+      }
+    } finally {
+      deadline.dispose();
+      res.off('close', onClientGone);
+      core.upstreamCallFinished(call);
+    }
+  }
+
+  private async forwardToBroker(request: InboundRequest, res: ServerResponse, decision: BrokerForward): Promise<void> {
+    const { core, broker } = this.options;
+    // A GET stream lasts as long as the client keeps it; everything else is bounded.
+    const deadline = new CallDeadline(decision.longLived ? 0 : this.options.upstreamRequestMs);
+    const onClientGone = (): void => {
+      if (!res.writableFinished) deadline.abort('client disconnected');
+    };
+    res.once('close', onClientGone);
+    try {
+      const method = request.httpMethod as 'POST' | 'GET' | 'DELETE';
+      const response = await broker.send(method, request.headers, request.body, deadline.signal);
+      if (decision.initialize) {
+        const body = await readSmallBody(response);
+        await core.recordInitializedSession(decision.initialize, response.statusCode ?? 502, response.headers, body);
+        res.writeHead(response.statusCode ?? 502, { ...relayedHeaders(response.headers, undefined), 'content-length': body.length });
+        res.end(body);
+        return;
+      }
+      res.writeHead(response.statusCode ?? 502, relayedHeaders(response.headers, undefined));
+      // Headers first: a client waiting on a quiet GET stream knows it is open.
+      res.flushHeaders();
+      await pipeline(response, res);
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+      } else if (!res.destroyed) {
+        if (error instanceof GatewayError) this.answer(res, core.errorAnswer(error, decision.requestId));
+        else if (decision.whenBrokerUnreachable) this.answer(res, decision.whenBrokerUnreachable);
+        else this.answer(res, core.errorAnswer(brokerFailure(error, deadline), decision.requestId));
+      }
+    } finally {
+      deadline.dispose();
+      res.off('close', onClientGone);
+    }
+  }
+}
+
+function brokerFailure(error: unknown, deadline: CallDeadline): GatewayError {
+  const failure = upstreamFailure('broker', error, deadline);
+  return new GatewayError(failure.code, failure.message.replace('upstream server "broker"', 'the gateway broker'), { server: 'broker', cause: error });
+}

@@ -1,0 +1,405 @@
+// The routing core: for one client request, decides whether it goes to the broker, to one
+// upstream (with its target rewritten and the upstream session resolved), or is answered
+// at once with an error (CORE.md "Who does what on /mcp"). It knows nothing of node:http
+// servers or Envoy: faces hand it an InboundRequest and carry out the RouteDecision.
+// Hot path: no logging below warn, one store round trip per routed call, the body
+// re-serialised only when the routed name changes.
+
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import {
+  allowsJsonRpcBatches,
+  classifyClientMethod,
+  errorResponse,
+  GatewayError,
+  isErrorResponse,
+  isRequest,
+  McpMethod,
+  parseJsonRpc,
+  routedTarget,
+  serializeJsonRpc,
+  withRoutedTarget,
+} from '@mcp-gateway/jsonrpc';
+import type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, MethodRoute, RoutedTarget } from '@mcp-gateway/jsonrpc';
+import type { Logger } from '@mcp-gateway/telemetry';
+import { findJsonRpcAnswer } from '../outbound/json-rpc-answer';
+import type { HostOriginPolicy } from '../inbound/host-origin-policy';
+import { requireEventStreamAccepted, requirePostMediaTypes } from '../inbound/media-type-rules';
+import type { InFlightRoutedRequests, InFlightTarget } from '../session/in-flight-routed-requests';
+import type { SessionGate } from '../session/session-gate';
+import type { UpstreamEndpoint, UpstreamEndpoints } from '../upstream/upstream-endpoints';
+import type { UpstreamSessions } from '../upstream/upstream-sessions';
+import type { BrokerForward, ImmediateAnswer, InboundRequest, PendingInitialize, RouteDecision, UpstreamForward } from './route-decision';
+import type { RouteTarget, RoutingTable } from './routing-table';
+import type { RoutingTableSource } from './routing-table-watch';
+
+export interface RouterCoreOptions {
+  readonly routingTable: RoutingTableSource;
+  readonly gate: SessionGate;
+  readonly upstreamSessions: UpstreamSessions;
+  readonly endpoints: UpstreamEndpoints;
+  readonly inFlight: InFlightRoutedRequests;
+  readonly hostOriginPolicy: HostOriginPolicy;
+  readonly maxRequestBodyBytes: number;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+}
+
+const JSON_HEADERS: OutgoingHttpHeaders = Object.freeze({ 'content-type': 'application/json' });
+const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
+
+const BROKER_STREAM: BrokerForward = Object.freeze({ kind: 'broker', longLived: true, requestId: null });
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What clients read in an unknown-target error, per kind of target. */
+function unknownTarget(route: MethodRoute & { kind: 'upstream' }, target: RoutedTarget): GatewayError {
+  const what =
+    route.target === 'tool' ? 'tool' : route.target === 'prompt' ? 'prompt' : target.field === 'uri' ? 'resource' : 'prompt';
+  return new GatewayError('UNKNOWN_TARGET', `Unknown ${what}: ${target.value}`);
+}
+
+function missingTarget(route: MethodRoute & { kind: 'upstream' }): GatewayError {
+  const field = route.target === 'resource' ? 'params.uri' : 'params.name';
+  return new GatewayError('UNKNOWN_TARGET', `Invalid params: ${field} must be a string`);
+}
+
+export class RouterCore {
+  private readonly clock: () => number;
+
+  constructor(private readonly options: RouterCoreOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /**
+   * The checks that need headers only (Host/Origin, media types, HTTP method): a face calls
+   * this before reading a body so a refused request is not read at all. Undefined = go on.
+   */
+  screen(request: Omit<InboundRequest, 'body'>): ImmediateAnswer | undefined {
+    try {
+      this.options.hostOriginPolicy.check(request.authority, firstHeader(request.headers.origin));
+      switch (request.httpMethod) {
+        case 'POST':
+          requirePostMediaTypes(request.headers);
+          return undefined;
+        case 'GET':
+          requireEventStreamAccepted(request.headers);
+          return undefined;
+        case 'DELETE':
+          return undefined;
+        default:
+          return {
+            kind: 'answer',
+            status: 405,
+            headers: { ...JSON_HEADERS, allow: 'GET, POST, DELETE' },
+            body: JSON.stringify(errorResponse(null, -32000, 'Method not allowed.')),
+          };
+      }
+    } catch (error) {
+      return this.errorAnswer(error, null);
+    }
+  }
+
+  /** Decides where one request goes. Never throws: failures become an ImmediateAnswer. */
+  async decide(request: InboundRequest): Promise<RouteDecision> {
+    const refused = this.screen(request);
+    if (refused) return refused;
+    try {
+      if (request.httpMethod === 'POST') return await this.decidePost(request);
+      const gatewaySessionId = this.options.gate.signedSessionId(request.headers);
+      if (request.httpMethod === 'GET') {
+        await this.options.gate.requireLive(gatewaySessionId);
+        return BROKER_STREAM;
+      }
+      return await this.endSession(gatewaySessionId);
+    } catch (error) {
+      return this.errorAnswer(error, null);
+    }
+  }
+
+  private async decidePost(request: InboundRequest): Promise<RouteDecision> {
+    const body = request.body ?? Buffer.alloc(0);
+    if (body.length > this.options.maxRequestBodyBytes) {
+      throw new GatewayError('PAYLOAD_TOO_LARGE', `Payload Too Large: the body exceeds ${this.options.maxRequestBodyBytes} bytes`);
+    }
+    const parsed = parseJsonRpc(body);
+    if (!parsed.ok) return { kind: 'answer', status: 400, headers: JSON_HEADERS, body: JSON.stringify(parsed.error) };
+    if (parsed.kind === 'batch') return this.decideBatch(request, parsed.messages);
+    const message = parsed.message;
+    const requestId = isRequest(message) ? message.id : null;
+    try {
+      return await this.decideMessage(request, body, message);
+    } catch (error) {
+      return this.errorAnswer(error, requestId);
+    }
+  }
+
+  private async decideMessage(request: InboundRequest, body: Buffer, message: JsonRpcMessage): Promise<RouteDecision> {
+    const { gate } = this.options;
+    if ('method' in message) {
+      if (message.method === McpMethod.Initialize && isRequest(message)) return this.initialize(message);
+      const gatewaySessionId = gate.signedSessionId(request.headers);
+      const route = classifyClientMethod(message.method);
+      if (route.kind === 'upstream' && isRequest(message)) {
+        const routed = await this.routed(request, body, message, route, gatewaySessionId);
+        if (routed) return routed;
+      } else if (message.method === McpMethod.NotificationsCancelled) {
+        const cancelled = this.cancelInFlight(request, body, message.params, gatewaySessionId);
+        if (cancelled) return cancelled;
+      }
+      await gate.requireLive(gatewaySessionId);
+      return { kind: 'broker', longLived: false, requestId: isRequest(message) ? message.id : null };
+    }
+    // A client's answer to a server-initiated request: the broker owns those exchanges.
+    await gate.requireLive(gate.signedSessionId(request.headers));
+    return { kind: 'broker', longLived: false, requestId: null };
+  }
+
+  /** Undefined when the request carries no routable target but may still be answered by
+   * the broker (completion/complete without a usable ref). */
+  private async routed(
+    request: InboundRequest,
+    body: Buffer,
+    message: JsonRpcRequest,
+    route: MethodRoute & { kind: 'upstream' },
+    gatewaySessionId: string,
+  ): Promise<UpstreamForward | undefined> {
+    const { gate, upstreamSessions, inFlight } = this.options;
+    const target = routedTarget(message);
+    if (!target) {
+      if (route.target === 'completion') return undefined;
+      await gate.requireLive(gatewaySessionId);
+      throw missingTarget(route);
+    }
+    const table = this.options.routingTable.current();
+    const resolved = resolveTarget(table, route, target);
+    if (!resolved) {
+      await gate.requireLive(gatewaySessionId);
+      throw unknownTarget(route, target);
+    }
+    const serverName = resolved.server.name;
+    const endpoint = this.endpointOf(serverName, resolved.server.url);
+    const traceHeaders = traceContextOf(request.headers);
+    let upstreamSessionId = await gate.lookupUpstream(gatewaySessionId, serverName);
+    if (upstreamSessionId === undefined) {
+      upstreamSessionId = await upstreamSessions.ensure(gatewaySessionId, endpoint, traceHeaders);
+    }
+    const protocolVersion = upstreamSessions.protocolVersion(upstreamSessionId) ?? firstHeader(request.headers['mcp-protocol-version']);
+    const forwardedBody = resolved.upstreamValue === target.value ? body : serializeJsonRpc(withRoutedTarget(message, resolved.upstreamValue));
+    inFlight.add(gatewaySessionId, message.id, { serverName, upstreamSessionId, protocolVersion });
+    return {
+      kind: 'upstream',
+      serverName,
+      endpoint,
+      gatewaySessionId,
+      upstreamSessionId,
+      headers: upstreamHeaders(endpoint, upstreamSessionId, protocolVersion, traceHeaders),
+      body: forwardedBody,
+      requestId: message.id,
+      renewable: true,
+      traceHeaders,
+    };
+  }
+
+  /** notifications/cancelled for a request running on an upstream goes to that upstream. */
+  private cancelInFlight(request: InboundRequest, body: Buffer, params: unknown, gatewaySessionId: string): UpstreamForward | undefined {
+    if (!isObject(params)) return undefined;
+    const target: InFlightTarget | undefined = this.options.inFlight.find(gatewaySessionId, params['requestId']);
+    if (!target) return undefined;
+    const server = this.options.routingTable.current().server(target.serverName);
+    const endpoint = this.options.endpoints.endpoint(target.serverName, server?.url);
+    if (!endpoint) return undefined;
+    const traceHeaders = traceContextOf(request.headers);
+    return {
+      kind: 'upstream',
+      serverName: target.serverName,
+      endpoint,
+      gatewaySessionId,
+      upstreamSessionId: target.upstreamSessionId,
+      headers: upstreamHeaders(endpoint, target.upstreamSessionId, target.protocolVersion, traceHeaders),
+      body,
+      requestId: null,
+      renewable: false,
+      traceHeaders,
+    };
+  }
+
+  private initialize(message: JsonRpcRequest): BrokerForward {
+    const params = isObject(message.params) ? message.params : {};
+    const clientInfo = isObject(params['clientInfo']) ? params['clientInfo'] : {};
+    const pending: PendingInitialize = {
+      requestedProtocolVersion: typeof params['protocolVersion'] === 'string' ? params['protocolVersion'] : undefined,
+      clientCapabilities: isObject(params['capabilities']) ? params['capabilities'] : {},
+      clientInfo: {
+        ...clientInfo,
+        name: typeof clientInfo['name'] === 'string' ? clientInfo['name'] : 'unknown',
+        version: typeof clientInfo['version'] === 'string' ? clientInfo['version'] : 'unknown',
+      },
+    };
+    return { kind: 'broker', longLived: false, initialize: pending, requestId: message.id };
+  }
+
+  /**
+   * After the broker answered `initialize`: record the new gateway session (the router is
+   * the only writer of sessions, CORE.md step 4) before the client sees the answer.
+   * Throws STORE_UNAVAILABLE when it cannot be recorded.
+   */
+  async recordInitializedSession(pending: PendingInitialize, status: number, headers: IncomingHttpHeaders, body: Buffer): Promise<void> {
+    const gatewaySessionId = firstHeader(headers['mcp-session-id']);
+    if (status !== 200 || gatewaySessionId === undefined || gatewaySessionId === '') return;
+    const answer = findJsonRpcAnswer(body, firstHeader(headers['content-type']) ?? '');
+    if (!answer || isErrorResponse(answer)) return;
+    const result = (answer as { result: Record<string, unknown> }).result;
+    const protocolVersion =
+      typeof result['protocolVersion'] === 'string' ? result['protocolVersion'] : (pending.requestedProtocolVersion ?? '2025-03-26');
+    await this.options.gate.record(gatewaySessionId, {
+      protocolVersion,
+      clientCapabilities: pending.clientCapabilities,
+      clientInfo: pending.clientInfo,
+      createdAtMs: this.clock(),
+    });
+  }
+
+  /**
+   * The upstream forgot the session of `call` (404, or a 400 about the session): drop the
+   * mapping and get a fresh upstream session; the face retries once with the result.
+   */
+  async renewUpstreamSession(call: UpstreamForward): Promise<UpstreamForward> {
+    const { upstreamSessions, inFlight } = this.options;
+    const upstreamSessionId = await upstreamSessions.renew(call.gatewaySessionId, call.endpoint, call.upstreamSessionId, call.traceHeaders);
+    const protocolVersion = upstreamSessions.protocolVersion(upstreamSessionId) ?? firstHeader(call.headers['mcp-protocol-version'] as string | undefined);
+    if (call.requestId !== null) {
+      inFlight.add(call.gatewaySessionId, call.requestId, { serverName: call.serverName, upstreamSessionId, protocolVersion });
+    }
+    return {
+      ...call,
+      upstreamSessionId,
+      headers: upstreamHeaders(call.endpoint, upstreamSessionId, protocolVersion, call.traceHeaders),
+      renewable: false,
+    };
+  }
+
+  /** The face is done with a routed call (answered, failed or abandoned). */
+  upstreamCallFinished(call: UpstreamForward): void {
+    if (call.requestId !== null) this.options.inFlight.remove(call.gatewaySessionId, call.requestId);
+  }
+
+  private async endSession(gatewaySessionId: string): Promise<BrokerForward> {
+    const { gate, upstreamSessions, inFlight } = this.options;
+    await gate.requireLive(gatewaySessionId);
+    const upstream = await gate.end(gatewaySessionId);
+    inFlight.forgetSession(gatewaySessionId);
+    if (upstream.size > 0) {
+      this.track(
+        upstreamSessions.closeAll(upstream, (serverName) =>
+          this.options.endpoints.endpoint(serverName, this.options.routingTable.current().server(serverName)?.url),
+        ),
+      );
+    }
+    return {
+      kind: 'broker',
+      longLived: false,
+      requestId: null,
+      whenBrokerUnreachable: { kind: 'answer', status: 200, headers: {}, body: '' },
+    };
+  }
+
+  private async decideBatch(request: InboundRequest, messages: readonly JsonRpcMessage[]): Promise<RouteDecision> {
+    try {
+      if (messages.some((message) => 'method' in message && message.method === McpMethod.Initialize)) {
+        throw new GatewayError('BATCH_NOT_SUPPORTED', 'Invalid Request: initialize must not be part of a batch');
+      }
+      const gatewaySessionId = this.options.gate.signedSessionId(request.headers);
+      const session = await this.options.gate.session(gatewaySessionId);
+      if (!allowsJsonRpcBatches(session.protocolVersion)) {
+        throw new GatewayError('BATCH_NOT_SUPPORTED', `Invalid Request: batches are not supported in protocol version ${session.protocolVersion}`);
+      }
+      // 2025-03-26 allows batches; the gateway takes them only for what the broker answers,
+      // so one batch never fans out over several upstreams.
+      if (messages.some((message) => 'method' in message && classifyClientMethod(message.method).kind === 'upstream')) {
+        throw new GatewayError('BATCH_NOT_SUPPORTED', 'Invalid Request: batches may not contain tools/call, prompts/get, resources/* or completion/complete');
+      }
+      return { kind: 'broker', longLived: false, requestId: null };
+    } catch (error) {
+      return this.errorAnswer(error, null);
+    }
+  }
+
+  private endpointOf(serverName: string, urlFromRoutingTable: string): UpstreamEndpoint {
+    const endpoint = this.options.endpoints.endpoint(serverName, urlFromRoutingTable);
+    if (!endpoint) throw new GatewayError('UPSTREAM_UNAVAILABLE', `upstream server "${serverName}" has no address`, { server: serverName });
+    return endpoint;
+  }
+
+  /** The one mapping from any failure to what the client is told (GatewayError table). */
+  errorAnswer(error: unknown, requestId: JsonRpcId | null): ImmediateAnswer {
+    const gatewayError = GatewayError.from(error);
+    if (gatewayError.code === 'INTERNAL') {
+      this.options.logger.error({ err: error }, 'unexpected error while routing a request');
+    }
+    return {
+      kind: 'answer',
+      status: gatewayError.httpStatus,
+      headers: JSON_HEADERS,
+      body: JSON.stringify(gatewayError.toResponse(requestId)),
+    };
+  }
+
+  private readonly background = new Set<Promise<void>>();
+
+  private track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'closing upstream sessions failed'))
+      .finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  /** Waits for background work (upstream session DELETEs) to finish. */
+  async close(): Promise<void> {
+    await Promise.all(this.background);
+  }
+}
+
+function resolveTarget(table: RoutingTable, route: MethodRoute & { kind: 'upstream' }, target: RoutedTarget): RouteTarget | undefined {
+  switch (route.target) {
+    case 'tool':
+      return table.resolveTool(target.value);
+    case 'prompt':
+      return table.resolvePrompt(target.value);
+    case 'resource':
+      return table.resolveResourceUri(target.value);
+    case 'completion':
+      return target.field === 'name' ? table.resolvePrompt(target.value) : table.resolveResourceTemplate(target.value);
+  }
+}
+
+function traceContextOf(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  let trace: OutgoingHttpHeaders | undefined;
+  for (const name of TRACE_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) (trace ??= {})[name] = value;
+  }
+  return trace ?? {};
+}
+
+function upstreamHeaders(
+  endpoint: UpstreamEndpoint,
+  upstreamSessionId: string,
+  protocolVersion: string | undefined,
+  traceHeaders: OutgoingHttpHeaders,
+): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {
+    ...endpoint.headers,
+    ...traceHeaders,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+  };
+  if (upstreamSessionId !== '') headers['mcp-session-id'] = upstreamSessionId;
+  if (protocolVersion !== undefined) headers['mcp-protocol-version'] = protocolVersion;
+  return headers;
+}

@@ -1,0 +1,125 @@
+// Composition of one router: the routing table watch, the session gate, upstream sessions,
+// the routing core and its standalone HTTP face, all on one HTTP listener (/mcp beside
+// /healthz, /readyz and /metrics). Collaborators that outlive the router (session store,
+// codec, logger, metrics registry) are passed in and closed by whoever created them.
+
+import type { GatewayConfig } from '@mcp-gateway/config';
+import type { GatewaySessionIdCodec, SessionStore } from '@mcp-gateway/session-store';
+import type { Logger } from '@mcp-gateway/telemetry';
+import { startOpsServer } from '@mcp-gateway/telemetry';
+import type { Registry } from 'prom-client';
+import { BrokerProxy } from './broker/broker-proxy';
+import { StandaloneHttpFace } from './http-face/standalone-http-face';
+import { HostOriginPolicy } from './inbound/host-origin-policy';
+import { RouterCore } from './routing/router-core';
+import { RoutingTableWatch } from './routing/routing-table-watch';
+import { InFlightRoutedRequests } from './session/in-flight-routed-requests';
+import { SessionGate } from './session/session-gate';
+import { UpstreamEndpoints } from './upstream/upstream-endpoints';
+import { UpstreamSessionOpener } from './upstream/upstream-session-opener';
+import { UpstreamSessions } from './upstream/upstream-sessions';
+
+export interface RouterOptions {
+  readonly config: GatewayConfig;
+  /** The broker's HTTP base URL (its /mcp is reached through it). */
+  readonly brokerUrl: string;
+  /** host:port of the broker's gRPC server (RoutingTableService.Watch). */
+  readonly brokerGrpcAddress: string;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly sessionStore: SessionStore;
+  readonly sessionIdCodec: GatewaySessionIdCodec;
+  readonly logger: Logger;
+  readonly registry?: Registry;
+  /** Shown in the broker's logs; default `router-<pid>`. */
+  readonly routerId?: string;
+  /** Process environment for credential lookups (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningRouter {
+  readonly port: number;
+  /** Ready once the first routing table arrived (and stays so while the broker is away). */
+  ready(): boolean;
+  /** Adopts a new config's servers (URLs, credentials, static headers). */
+  reconfigure(config: GatewayConfig): Promise<void>;
+  /** Stops in reverse order of start: listener, background work, watch, connections. */
+  close(): Promise<void>;
+}
+
+export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
+  const { config, logger } = options;
+  const endpoints = new UpstreamEndpoints({ logger, env: options.env });
+  await endpoints.configure(config.servers);
+
+  const watch = new RoutingTableWatch({
+    address: options.brokerGrpcAddress,
+    routerId: options.routerId ?? `router-${process.pid}`,
+    reconnect: config.broker.reconnect,
+    logger,
+  });
+  const gate = new SessionGate(options.sessionIdCodec, options.sessionStore, config.session.idleTtlMs);
+  const upstreamSessions = new UpstreamSessions({
+    store: options.sessionStore,
+    gate,
+    opener: new UpstreamSessionOpener({ connectTimeoutMs: config.timeouts.upstreamConnectMs }),
+    idleTtlMs: config.session.idleTtlMs,
+    connectTimeoutMs: config.timeouts.upstreamConnectMs,
+  });
+  const core = new RouterCore({
+    routingTable: watch,
+    gate,
+    upstreamSessions,
+    endpoints,
+    inFlight: new InFlightRoutedRequests(),
+    hostOriginPolicy: new HostOriginPolicy(config.security),
+    maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
+    logger,
+  });
+  const broker = new BrokerProxy(options.brokerUrl);
+  const face = new StandaloneHttpFace({
+    core,
+    broker,
+    maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
+    upstreamRequestMs: config.timeouts.upstreamRequestMs,
+    logger,
+  });
+
+  watch.start();
+  let server;
+  try {
+    server = await startOpsServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port,
+      readiness: () => watch.hasSnapshot(),
+      registry: options.registry,
+      logger,
+      extraRoutes: { '/mcp': face.handle },
+    });
+  } catch (error) {
+    await watch.close();
+    broker.close();
+    await endpoints.close();
+    throw error;
+  }
+  const listener = server;
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: listener.port,
+    ready: () => watch.hasSnapshot(),
+    reconfigure: (next) => endpoints.configure(next.servers),
+    close: () => {
+      closing ??= (async () => {
+        await listener.close();
+        await core.close();
+        await watch.close();
+        broker.close();
+        await endpoints.close();
+      })();
+      return closing;
+    },
+  };
+}
