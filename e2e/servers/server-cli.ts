@@ -10,6 +10,12 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
+/** Several servers started by one command (the demo set): one "listening" line each. */
+export interface ListeningServerGroup {
+  readonly members: ReadonlyArray<{ readonly name: string; readonly server: ListeningServer }>;
+  close(): Promise<void>;
+}
+
 export class PortOptionError extends Error {
   constructor(readonly value: string) {
     super(`port must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
@@ -32,7 +38,7 @@ export function parsePortOption(argv: readonly string[], env: NodeJS.ProcessEnv)
 
 export async function runServerCli(
   name: string,
-  start: (options: { port: number }) => Promise<ListeningServer>,
+  start: (options: { port: number }) => Promise<ListeningServer | ListeningServerGroup>,
   argv: readonly string[] = process.argv.slice(2),
 ): Promise<void> {
   let port: number;
@@ -43,7 +49,11 @@ export async function runServerCli(
     process.exit(2);
   }
   const server = await start({ port });
-  process.stdout.write(`${JSON.stringify({ msg: 'listening', name, port: server.port, url: server.url })}\n`);
+  const members = 'members' in server ? server.members : [{ name, server }];
+  for (const member of members) {
+    const { port: listeningPort, url } = member.server;
+    process.stdout.write(`${JSON.stringify({ msg: 'listening', name: member.name, port: listeningPort, url })}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
