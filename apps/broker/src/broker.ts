@@ -75,14 +75,15 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
 
   try {
     // Configuration first: ConfigWatcher.start() loads and validates the file once.
-    let pool: UpstreamPool | undefined;
+    // The pool is built after the configuration is loaded; reloads reach it through here.
+    const reloadTarget: { pool?: UpstreamPool } = {};
     const watcher = new ConfigWatcher(
       options.configPath,
       {
         onChange: (config) => {
           logger.info({ servers: config.servers.map((server) => server.name) }, 'configuration reloaded');
           logger.level = config.logLevel;
-          pool?.apply(config.servers, connectionSettings(config));
+          reloadTarget.pool?.apply(config.servers, connectionSettings(config));
         },
         onInvalid: (error) => {
           const issues = 'issues' in error ? error.issues : undefined;
@@ -156,7 +157,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         });
       },
     });
-    pool = activePool;
+    reloadTarget.pool = activePool;
     closers.push(() => activePool.close());
 
     const registry = createMetricsRegistry('broker');

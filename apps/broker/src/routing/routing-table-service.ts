@@ -28,10 +28,10 @@ type WatchCall = grpc.ServerWritableStream<{ router_id?: string }, RoutingTableS
 export class RoutingTableService {
   private readonly watchers = new Map<WatchCall, RoutingTableWatcher>();
   private snapshot: RoutingTableSnapshotMessage;
+  private boundPort = 0;
 
   private constructor(
     private readonly server: grpc.Server,
-    readonly port: number,
     private readonly logger: Logger,
     initialSnapshot: RoutingTableSnapshotMessage,
     private readonly shutdownGraceMs: number,
@@ -42,17 +42,20 @@ export class RoutingTableService {
   static async start(options: RoutingTableServiceOptions): Promise<RoutingTableService> {
     const definition = loadRoutingTableServiceDefinition(options.protoPath);
     const server = new grpc.Server();
-    let service: RoutingTableService | undefined;
+    const service = new RoutingTableService(server, options.logger, options.initialSnapshot, options.shutdownGraceMs ?? 1_000);
     server.addService(definition, {
-      Watch: (call: WatchCall) => service?.watch(call),
+      Watch: (call: WatchCall) => service.watch(call),
     });
-    const port = await new Promise<number>((resolve, reject) => {
+    service.boundPort = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
         error ? reject(error) : resolve(boundPort),
       );
     });
-    service = new RoutingTableService(server, port, options.logger, options.initialSnapshot, options.shutdownGraceMs ?? 1_000);
     return service;
+  }
+
+  get port(): number {
+    return this.boundPort;
   }
 
   /** Sends `snapshot` to every watcher and keeps it for the next ones. */

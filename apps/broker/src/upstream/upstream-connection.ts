@@ -144,7 +144,9 @@ export class UpstreamConnection {
     if (this.closed) return;
     const generation = ++this.generation;
     this.nextRetryAtMs = undefined;
-    if (this.state !== 'connecting') {
+    // A failed upstream stays `failed` while it is retried: routers and clients only hear
+    // about real transitions, not about every attempt.
+    if (this.state !== 'connecting' && this.state !== 'failed') {
       this.state = 'connecting';
       this.options.onChange();
     }
@@ -170,8 +172,9 @@ export class UpstreamConnection {
       client.onerror = () => {
         if (generation === this.generation) this.checkHealth(generation);
       };
+      // While connecting, the rejected connect() carries the better error.
       client.onclose = () => {
-        if (generation === this.generation) this.fail(generation, new Error('connection closed'));
+        if (generation === this.generation && this.state === 'ready') this.fail(generation, new Error('connection closed'));
       };
       for (const [family, method] of LIST_CHANGED_NOTIFICATIONS) {
         client.setNotificationHandler(method, () => {
@@ -225,13 +228,15 @@ export class UpstreamConnection {
     const client = this.client;
     this.client = undefined;
     void client?.close().catch(() => undefined);
-    const wasReady = this.state === 'ready';
+    const wasFailed = this.state === 'failed';
     this.state = 'failed';
     this.listing = undefined;
     this.lastError = this.describe(error);
     const delayMs = this.backoff.nextDelayMs();
     this.nextRetryAtMs = this.clock() + delayMs;
-    this.logger.warn({ error: this.lastError, retryInMs: delayMs, wasReady }, 'upstream failed');
+    // Warn on the transition; each further failed retry only at debug level.
+    if (wasFailed) this.logger.debug({ error: this.lastError, retryInMs: delayMs }, 'upstream still failing');
+    else this.logger.warn({ error: this.lastError, retryInMs: delayMs }, 'upstream failed');
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.connect();
@@ -310,7 +315,11 @@ export class UpstreamConnection {
   }
 
   private describe(error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    // fetch reports "fetch failed" and keeps the reason (ECONNREFUSED, …) in `cause`.
+    const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+    const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
+    if (reason !== undefined && !message.includes(reason)) message = `${message} (${reason})`;
     return redactSecrets(message, this.secrets).slice(0, 500);
   }
 }
