@@ -1,4 +1,5 @@
-import { describe, it, expect } from '@jest/globals';
+import { describe, it } from '@jest/globals';
+import { deepStrictEqual } from 'node:assert/strict';
 import fc from 'fast-check';
 import { SseParser } from './sse-parser';
 import type { SseEvent } from './sse-parser';
@@ -64,7 +65,7 @@ describe('SseParser properties', () => {
         if (ending !== '\n') stream = stream.replace(/\n/g, ending);
         const expected = items.flatMap((item) => ('event' in item ? [{ ...item.event, data: item.event.data.replace(/\r\n|\r/g, '\n') }] : []));
         const bytes = Buffer.from(stream, 'utf8');
-        expect(parseChunks(split(bytes, cutAt))).toEqual(expected);
+        deepStrictEqual(parseChunks(split(bytes, cutAt)), expected);
       }),
       RUNS,
     );
@@ -74,7 +75,7 @@ describe('SseParser properties', () => {
     fc.assert(
       fc.property(fc.array(streamPiece, { maxLength: 24 }), cuts, (pieces, cutAt) => {
         const bytes = Buffer.concat(pieces);
-        expect(parseChunks(split(bytes, cutAt))).toEqual(parseChunks([bytes]));
+        deepStrictEqual(parseChunks(split(bytes, cutAt)), parseChunks([bytes]));
       }),
       RUNS,
     );
@@ -85,7 +86,7 @@ describe('SseParser properties', () => {
       fc.property(fc.array(fc.oneof(fc.constantFrom('data: ', 'id:', '\r', '\n', ':c', '\uFEFF'), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 16 }), (pieces) => {
         const parser = new SseParser();
         const fromText = [...pieces.flatMap((piece) => parser.push(piece)), ...parser.end()];
-        expect(fromText).toEqual(parseChunks(pieces.map((piece) => Buffer.from(piece, 'utf8'))));
+        deepStrictEqual(fromText, parseChunks(pieces.map((piece) => Buffer.from(piece, 'utf8'))));
       }),
       RUNS,
     );
