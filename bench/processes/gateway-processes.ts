@@ -69,6 +69,8 @@ function gatewayEnvironment(secret: string): NodeJS.ProcessEnv {
   }
   env['GATEWAY_SESSION_SECRET'] = secret;
   env['NODE_ENV'] = 'production';
+  // No per-request logging inside a measurement, whatever the caller's shell says.
+  env['LOG_LEVEL'] = 'info';
   return env;
 }
 

@@ -5,7 +5,7 @@ import { CALL_TARGET_SCENARIO, emptyScenarioResults } from '../scenarios/scenari
 import { buildBenchReport } from './bench-report';
 import type { MachineInfo } from './machine-info';
 
-const machine: MachineInfo = { cpus: 2, cpuModel: 'test', nodeVersion: 'v20', os: 'test', totalMemoryBytes: 1 };
+const machine: MachineInfo = { cpus: 2, cpuModel: 'test', nodeVersion: 'v20', os: 'test', totalMemoryBytes: 1, loadAverageAtStart: 0 };
 
 function callRun(target: CallTargetKind, sessions: number, requestsPerSecond: number, p50Ms: number): CallRun {
   return {
