@@ -1,0 +1,190 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import http from 'node:http';
+import * as z from 'zod';
+import type { McpServer } from '@modelcontextprotocol/server';
+import { startUpstreamMcpServer } from '../test-doubles/upstream-mcp-server';
+import type { UpstreamMcpServer } from '../test-doubles/upstream-mcp-server';
+import { startRouterTestRig } from '../test-doubles/router-test-rig';
+import type { RouterTestRig } from '../test-doubles/router-test-rig';
+
+const BODY_LIMIT = 4096;
+const MCP_ACCEPT = 'application/json, text/event-stream';
+
+function registerWeather(server: McpServer): void {
+  server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, async ({ text }) => ({
+    content: [{ type: 'text', text: `echo:${text}` }],
+  }));
+}
+
+interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A request with full control over headers (fetch cannot set Host). */
+function rawRequest(url: string, options: { method?: string; headers?: http.OutgoingHttpHeaders; body?: string | Buffer[] }): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: options.method ?? 'POST', headers: options.headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    // The router may close the connection before an oversized body is fully sent.
+    request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    if (Array.isArray(options.body)) {
+      const pieces = [...options.body];
+      const writeNext = (): void => {
+        const piece = pieces.shift();
+        if (piece === undefined) request.end();
+        else if (!request.destroyed) request.write(piece, () => setImmediate(writeNext));
+      };
+      writeNext();
+    } else {
+      request.end(options.body);
+    }
+  });
+}
+
+function errorOf(answer: RawAnswer): { code: number; message: string } {
+  return (JSON.parse(answer.body) as { error: { code: number; message: string } }).error;
+}
+
+describe('standalone HTTP face: errors the client sees', () => {
+  let weather: UpstreamMcpServer;
+  let gone: UpstreamMcpServer;
+  let rig: RouterTestRig;
+  let sessionId: string;
+
+  const post = (body: string, headers: Record<string, string> = {}): Promise<RawAnswer> =>
+    rawRequest(rig.url, {
+      headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, 'mcp-session-id': sessionId, ...headers },
+      body,
+    });
+
+  beforeAll(async () => {
+    weather = await startUpstreamMcpServer('weather', registerWeather);
+    gone = await startUpstreamMcpServer('gone', registerWeather);
+    rig = await startRouterTestRig({
+      servers: [
+        { upstream: weather, prefix: 'weather_', tools: ['echo'] },
+        { upstream: gone, prefix: 'gone_', tools: ['echo'] },
+      ],
+      extraConfig: `limits:\n  maxRequestBodyBytes: ${BODY_LIMIT}\ntimeouts:\n  upstreamConnectMs: 1000\n`,
+    });
+    await gone.stop();
+    const { transport } = await rig.connectClient();
+    sessionId = transport.sessionId ?? '';
+  });
+
+  afterAll(async () => {
+    await rig.close();
+    await weather.stop();
+  });
+
+  it('answers malformed JSON with -32700 and HTTP 400', async () => {
+    const answer = await post('{"jsonrpc": "2.0", "id": 1, "method": ');
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer).code).toBe(-32700);
+  });
+
+  it('answers a message that is not JSON-RPC with -32600 and HTTP 400', async () => {
+    const answer = await post('{"id": 1, "method": "ping"}');
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer).code).toBe(-32600);
+  });
+
+  it('answers a body over the limit with 413 without reading it, declared or streamed', async () => {
+    const declared = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(BODY_LIMIT) } }));
+    expect(declared.status).toBe(413);
+    expect(declared.headers.connection).toBe('close');
+
+    const streamed = await rawRequest(rig.url, {
+      headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, 'mcp-session-id': sessionId, 'transfer-encoding': 'chunked' },
+      body: Array.from({ length: 64 }, () => Buffer.alloc(1024, 0x20)),
+    });
+    expect(streamed.status).toBe(413);
+  });
+
+  it('answers a forged session id with 404', async () => {
+    const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }), { 'mcp-session-id': 'forged-session-id' });
+    expect(answer.status).toBe(404);
+    expect(errorOf(answer).message).toMatch(/session not found/i);
+  });
+
+  it('answers a well-signed but unknown session id with 404', async () => {
+    const neverInitialized = rig.codec.issue();
+    const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'weather_echo', arguments: { text: 'x' } } }), {
+      'mcp-session-id': neverInitialized,
+    });
+    expect(answer.status).toBe(404);
+    expect(weather.received.filter((r) => r.jsonRpcMethod === 'tools/call')).toEqual([]);
+  });
+
+  it('answers a request without session id with 400', async () => {
+    const answer = await rawRequest(rig.url, {
+      headers: { 'content-type': 'application/json', accept: MCP_ACCEPT },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/list' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer)).toMatchObject({ code: -32600, message: expect.stringMatching(/Mcp-Session-Id/) });
+  });
+
+  it('answers a POST that does not accept both JSON and SSE with 406, and a non-JSON body with 415', async () => {
+    const onlyJson = await post(JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'ping' }), { accept: 'application/json' });
+    expect(onlyJson.status).toBe(406);
+    const getWithoutSse = await rawRequest(rig.url, { method: 'GET', headers: { accept: 'application/json', 'mcp-session-id': sessionId } });
+    expect(getWithoutSse.status).toBe(406);
+    const text = await post('ping', { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+  });
+
+  it('answers an unknown tool with -32602 naming it, in an HTTP 200', async () => {
+    const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'weather_nope', arguments: {} } }));
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({
+      jsonrpc: '2.0',
+      id: 6,
+      error: { code: -32602, message: 'Unknown tool: weather_nope' },
+    });
+  });
+
+  it('the SDK client sees an unknown tool as an error naming it', async () => {
+    const { client } = await rig.connectClient();
+    await expect(client.callTool({ name: 'weather_missing', arguments: {} })).rejects.toThrow(/weather_missing/);
+  });
+
+  it('answers a call to an unreachable upstream with 503 naming the server', async () => {
+    const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'gone_echo', arguments: { text: 'x' } } }));
+    expect(answer.status).toBe(503);
+    const error = errorOf(answer);
+    expect(error.code).toBe(-32090);
+    expect(error.message).toContain('"gone"');
+    expect(JSON.parse(answer.body).id).toBe(7);
+  });
+
+  it('answers a request for a foreign Host with 403, and a foreign Origin too', async () => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'ping' });
+    const badHost = await post(body, { host: 'attacker.example:8080' });
+    expect(badHost.status).toBe(403);
+    expect(errorOf(badHost).code).toBe(-32600);
+    const badOrigin = await post(body, { origin: 'http://attacker.example' });
+    expect(badOrigin.status).toBe(403);
+    const sameHostOrigin = await post(body, { origin: 'http://127.0.0.1:5173' });
+    expect(sameHostOrigin.status).toBe(200);
+  });
+
+  it('refuses a JSON-RPC batch on a 2025-11-25 session with -32600 naming the version', async () => {
+    const answer = await post(JSON.stringify([{ jsonrpc: '2.0', id: 9, method: 'ping' }]));
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer)).toMatchObject({ code: -32600, message: expect.stringContaining('2025-11-25') });
+  });
+
+  it('answers DELETE of an unknown session with 404 and other HTTP methods with 405', async () => {
+    const unknown = await rawRequest(rig.url, { method: 'DELETE', headers: { 'mcp-session-id': rig.codec.issue() } });
+    expect(unknown.status).toBe(404);
+    const put = await rawRequest(rig.url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(put.status).toBe(405);
+  });
+});
