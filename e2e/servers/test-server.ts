@@ -63,7 +63,7 @@ export interface TestServer extends ListeningServer {
   addTool(name: string): void;
   /** Every notifications/cancelled received, oldest first. */
   cancelledRequests(): CancelledRequest[];
-  /** Every JSON-RPC message clients POSTed, oldest first. */
+  /** The JSON-RPC messages clients POSTed (the latest 10,000), oldest first. */
   receivedMessages(): ReceivedMessage[];
 }
 
@@ -75,6 +75,7 @@ export class ToolNameError extends Error {
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_RECORDED_MESSAGES = 10_000;
 
 function text(value: string): CallToolResult {
   return { content: [{ type: 'text', text: value }] };
@@ -305,6 +306,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     createSession: () => createTestMcpServer(state),
     observeClientMessage: (message, sessionId) => {
       received.push({ sessionId, message });
+      // Bounded, so a long benchmark against this server cannot grow it without limit.
+      if (received.length > MAX_RECORDED_MESSAGES) received.shift();
       const params = message['params'];
       if (message['method'] === 'notifications/cancelled' && typeof params === 'object' && params !== null) {
         const { requestId, reason } = params as { requestId?: unknown; reason?: unknown };
