@@ -155,7 +155,10 @@ export async function startStreamableHttpHost(options: StreamableHttpHostOptions
     }
     if (req.method === 'GET') {
       getStreams.push(sessionId);
-      res.once('close', () => getStreams.splice(getStreams.indexOf(sessionId), 1));
+      res.once('close', () => {
+        const index = getStreams.indexOf(sessionId);
+        if (index >= 0) getStreams.splice(index, 1);
+      });
     }
     await session.transport.handleRequest(req, res, body);
   }
