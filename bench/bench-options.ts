@@ -1,5 +1,5 @@
 // Command-line options of `npm run bench`, parsed and validated once into a frozen profile.
-// Two profiles: full (≈ 6 minutes on 2 cores) and quick (≈ 1 minute smoke run).
+// Two profiles: full (≈ 8 minutes on 2 cores) and quick (≈ 1 minute smoke run).
 import { parseArgs } from 'node:util';
 
 export const SCENARIO_IDS = ['1', '1b', '2', '3', '4', '5', '6'] as const;
@@ -9,7 +9,12 @@ export interface BenchOptions {
   readonly mode: 'full' | 'quick';
   /** Concurrent sessions for the tools/call scenarios (1, 1b, 2, 3). */
   readonly levels: readonly number[];
+  /** Each level measures every target this many times, alternating, and merges the rounds:
+   * a busy spell of the machine then lands on every target alike. */
+  readonly rounds: number;
+  /** Warm-up before each round, thrown away. */
   readonly warmupMs: number;
+  /** Measured window of one round. */
   readonly durationMs: number;
   /** The single-session run only measures latency: it needs less time. */
   readonly singleSessionDurationMs: number;
@@ -29,11 +34,13 @@ export class BenchUsageError extends Error {
   }
 }
 
-export const BENCH_USAGE = `usage: npm run bench [-- --quick] [--only 1,1b,2,3,4,5,6] [--duration SECONDS] [--no-write]
+export const BENCH_USAGE = `usage: npm run bench [-- --quick] [--only 1,1b,2,3,4,5,6] [--rounds N] [--duration SECONDS] [--no-write] [--no-build]
   --quick       one-minute smoke run (16 and 64 sessions, plus a short 1-session latency run)
   --only        run only these scenarios (ratios and targets need 1, 1b and 2)
-  --duration    measured seconds per tools/call run (default 15, quick 3)
-  --no-write    print only; do not update docs/benchmarks.md and bench/results/latest.json`;
+  --rounds      alternating rounds per concurrency level (default 3, quick 1)
+  --duration    measured seconds per round of a tools/call run (default 5, quick 3)
+  --no-write    print only; do not update docs/benchmarks.md and bench/results/latest.json
+  --no-build    (scripts/bench.mjs) use the gateway apps already in dist/`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   let parsed;
@@ -44,6 +51,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         quick: { type: 'boolean', default: false },
         only: { type: 'string' },
         duration: { type: 'string' },
+        rounds: { type: 'string' },
         'no-write': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -67,13 +75,20 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     durationMs = seconds * 1000;
   }
 
+  let rounds: number | undefined;
+  if (values.rounds !== undefined) {
+    rounds = Number(values.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new BenchUsageError('--rounds must be an integer between 1 and 20');
+  }
+
   const quick = values.quick;
   return Object.freeze({
     mode: quick ? 'quick' : 'full',
     levels: quick ? [1, 16, 64] : [1, 16, 64, 256],
-    warmupMs: quick ? 1_000 : 3_000,
-    durationMs: durationMs ?? (quick ? 3_000 : 15_000),
-    singleSessionDurationMs: durationMs ?? (quick ? 2_000 : 10_000),
+    rounds: rounds ?? (quick ? 1 : 3),
+    warmupMs: quick ? 1_000 : 2_000,
+    durationMs: durationMs ?? (quick ? 3_000 : 5_000),
+    singleSessionDurationMs: durationMs ?? (quick ? 2_000 : 3_000),
     toolsList: { levels: quick ? [1] : [1, 16], durationMs: quick ? 3_000 : 10_000 },
     idleSessions: { sessions: 10_000, warmupSessions: 200, concurrency: 32, settleMs: quick ? 1_000 : 2_000 },
     firstCall: { iterations: quick ? 50 : 300, maxDurationMs: quick ? 15_000 : 60_000 },

@@ -82,6 +82,7 @@ export async function runClosedLoop(job: ClosedLoopJob): Promise<ClosedLoopResul
       durationMs: windowMs,
       requestsPerSecond: (completed / windowMs) * 1000,
       latency: histogram.summary(),
+      histogram: histogram.snapshot(),
       processes,
       loadGeneratorCpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6,
     };

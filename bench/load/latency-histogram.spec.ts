@@ -31,3 +31,34 @@ describe('LatencyHistogram', () => {
     expect(new LatencyHistogram().summary().p50Ms).toBeNaN();
   });
 });
+
+describe('LatencyHistogram snapshots', () => {
+  it('merging the snapshots of two halves gives the histogram of the whole', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.01, max: 5_000, noNaN: true }), { maxLength: 200 }), fc.array(fc.double({ min: 0.01, max: 5_000, noNaN: true }), { maxLength: 200 }), (left, right) => {
+        const whole = new LatencyHistogram();
+        const leftHalf = new LatencyHistogram();
+        const rightHalf = new LatencyHistogram();
+        for (const sample of left) {
+          whole.recordMs(sample);
+          leftHalf.recordMs(sample);
+        }
+        for (const sample of right) {
+          whole.recordMs(sample);
+          rightHalf.recordMs(sample);
+        }
+        const merged = new LatencyHistogram();
+        // Through JSON, as the snapshots travel between processes.
+        merged.merge(JSON.parse(JSON.stringify(leftHalf.snapshot())));
+        merged.merge(JSON.parse(JSON.stringify(rightHalf.snapshot())));
+        const expected = whole.summary();
+        const actual = merged.summary();
+        expect(actual.count).toBe(expected.count);
+        for (const key of ['p50Ms', 'p90Ms', 'p99Ms', 'minMs', 'maxMs'] as const) {
+          if (Number.isNaN(expected[key])) expect(actual[key]).toBeNaN();
+          else expect(actual[key]).toBeCloseTo(expected[key], 9);
+        }
+      }),
+    );
+  });
+});

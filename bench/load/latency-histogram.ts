@@ -18,6 +18,15 @@ export interface LatencySummary {
   readonly maxMs: number;
 }
 
+/** A histogram as plain JSON (non-empty buckets only), to cross a process boundary and be
+ * merged with others. */
+export interface HistogramSnapshot {
+  readonly buckets: ReadonlyArray<readonly [index: number, count: number]>;
+  readonly sumMicros: number;
+  readonly minMicros: number;
+  readonly maxMicros: number;
+}
+
 export class LatencyHistogram {
   private readonly counts = new Uint32Array(BUCKETS);
   private total = 0;
@@ -33,6 +42,28 @@ export class LatencyHistogram {
     this.sumMicros += micros;
     if (micros < this.minMicros) this.minMicros = micros;
     if (micros > this.maxMicros) this.maxMicros = micros;
+  }
+
+  /** Adds every sample of `snapshot` (another run's histogram) to this one. */
+  merge(snapshot: HistogramSnapshot): void {
+    // An empty snapshot's min and max mean nothing.
+    if (snapshot.buckets.length === 0) return;
+    for (const [index, count] of snapshot.buckets) {
+      if (index < 0 || index >= BUCKETS || count <= 0) continue;
+      this.counts[index] = (this.counts[index] ?? 0) + count;
+      this.total += count;
+    }
+    this.sumMicros += snapshot.sumMicros;
+    if (snapshot.minMicros < this.minMicros) this.minMicros = snapshot.minMicros;
+    if (snapshot.maxMicros > this.maxMicros) this.maxMicros = snapshot.maxMicros;
+  }
+
+  snapshot(): HistogramSnapshot {
+    const buckets: Array<[number, number]> = [];
+    this.counts.forEach((count, index) => {
+      if (count > 0) buckets.push([index, count]);
+    });
+    return { buckets, sumMicros: this.sumMicros, minMicros: this.total === 0 ? 0 : this.minMicros, maxMicros: this.maxMicros };
   }
 
   get count(): number {

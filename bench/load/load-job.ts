@@ -1,6 +1,6 @@
 // The messages between the benchmark orchestrator and the load-generator process (sent
 // over the child-process IPC channel, so plain JSON values only).
-import type { LatencySummary } from './latency-histogram';
+import type { HistogramSnapshot, LatencySummary } from './latency-histogram';
 import type { McpEndpoint, McpOperation } from './mcp-request-builder';
 
 /** A server process whose CPU and memory a run reports (read from /proc by the load
@@ -44,6 +44,8 @@ export interface ClosedLoopResult {
   readonly durationMs: number;
   readonly requestsPerSecond: number;
   readonly latency: LatencySummary;
+  /** The latency histogram itself, so runs of several rounds can be merged. */
+  readonly histogram: HistogramSnapshot;
   readonly processes: readonly ProcessUsage[];
   readonly loadGeneratorCpuSeconds: number;
 }

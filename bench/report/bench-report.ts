@@ -29,6 +29,7 @@ export interface BenchReport {
   readonly machine: MachineInfo;
   readonly settings: {
     readonly levels: readonly number[];
+    readonly rounds: number;
     readonly warmupMs: number;
     readonly durationMs: number;
     readonly singleSessionDurationMs: number;
@@ -46,6 +47,7 @@ export function buildBenchReport(results: ScenarioResults, options: BenchOptions
     machine,
     settings: {
       levels: options.levels,
+      rounds: options.rounds,
       warmupMs: options.warmupMs,
       durationMs: options.durationMs,
       singleSessionDurationMs: options.singleSessionDurationMs,

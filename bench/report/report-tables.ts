@@ -54,9 +54,17 @@ function callsTable(report: BenchReport): Table {
       ];
     }),
     note:
-      `Measured window ${report.settings.durationMs / 1000} s per run (${report.settings.singleSessionDurationMs / 1000} s at 1 session) after ${report.settings.warmupMs / 1000} s warm-up. ` +
+      `${roundsDescription(report)} ` +
       'CPU s, CPU µs/req and Peak RSS are those of the processes under test (the proxy, or router + broker) inside the window; "vs" columns compare req/s; "Added p50" is p50 minus the direct p50 at the same concurrency.',
   };
+}
+
+function roundsDescription(report: BenchReport): string {
+  const { rounds, durationMs, singleSessionDurationMs, warmupMs } = report.settings;
+  const each = `${durationMs / 1000} s (${singleSessionDurationMs / 1000} s at 1 session) after ${warmupMs / 1000} s of warm-up`;
+  return rounds > 1
+    ? `Each row merges ${rounds} rounds of ${each}, the targets of a level alternating round by round.`
+    : `Each row is one measured window of ${each}.`;
 }
 
 function toolsListTable(report: BenchReport): Table {

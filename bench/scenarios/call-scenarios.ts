@@ -1,17 +1,18 @@
 // Scenarios 1, 1b, 2, 3 (tools/call throughput and latency) and 6 (first call on a fresh
 // session). All targets are started first and stay up together; then, concurrency level by
-// level, each target is measured in turn. Interleaving makes the ratios between targets
-// trustworthy: a slow minute of the machine hits every target of a level alike.
+// level, each target is measured in turn, for several alternating rounds that are merged.
+// Interleaving makes the ratios between targets trustworthy: a busy spell of the machine
+// hits every target of a level alike.
 import { startRedisServer } from '@mcp-gateway/testing';
-import type { ClosedLoopJob, WatchedProcess } from '../load/load-job';
+import type { ClosedLoopJob, ClosedLoopResult, WatchedProcess } from '../load/load-job';
 import type { McpEndpoint, McpOperation } from '../load/mcp-request-builder';
 import { startPlainProxyProcess } from '../processes/plain-proxy-process';
 import type { UpstreamProcess } from '../processes/upstream-process';
 import { formatCount, formatMs, formatRate } from '../report/format';
 import type { BenchContext } from './bench-context';
-import { measuredRunFrom, UPSTREAM_ROLE } from './measured-run';
+import { combineRounds, measuredRunFrom, UPSTREAM_ROLE } from './measured-run';
 import { CALL_TARGET_LABEL, CALL_TARGET_SCENARIO } from './scenario-results';
-import type { CallTargetKind, ScenarioResults } from './scenario-results';
+import type { CallTargetKind, MeasuredRun, ScenarioResults } from './scenario-results';
 
 /** The prefix the gateway puts before the fast upstream's tool names. */
 export const FAST_UPSTREAM_PREFIX = 'fast_';
@@ -66,8 +67,21 @@ export async function runCallScenarios(context: BenchContext, upstream: Upstream
 
     const measured = targets.filter((target) => options.only.has(CALL_TARGET_SCENARIO[target.kind]));
     for (const sessions of options.levels) {
+      const rounds = new Map<CallTargetKind, ClosedLoopResult[]>();
+      for (let round = 1; round <= options.rounds; round++) {
+        for (const target of measured) {
+          const result = await measureCalls(context, target, sessions, round, results);
+          if (result) rounds.set(target.kind, [...(rounds.get(target.kind) ?? []), result]);
+        }
+      }
       for (const target of measured) {
-        await measureCalls(context, target, sessions, results);
+        const done = rounds.get(target.kind);
+        if (!done) continue;
+        const run = { scenario: CALL_TARGET_SCENARIO[target.kind], target: target.kind, ...measuredRunFrom(combineRounds(done)) };
+        results.calls.push(run);
+        if (options.rounds > 1) {
+          context.log(`  ⇒ [${run.scenario}] ${CALL_TARGET_LABEL[target.kind]} × ${sessions}, ${done.length} rounds: ${describeRun(run)}`);
+        }
       }
     }
 
@@ -101,7 +115,15 @@ async function startRedisGateway(
   return { kind: 'gateway-redis', endpoint: started.gateway.endpoint, tool: `${FAST_UPSTREAM_PREFIX}echo`, watch: started.gateway.watch };
 }
 
-async function measureCalls(context: BenchContext, target: CallTarget, sessions: number, results: ScenarioResults): Promise<void> {
+/** One round of one target at one concurrency; undefined (and recorded as skipped) when
+ * the run itself failed. */
+async function measureCalls(
+  context: BenchContext,
+  target: CallTarget,
+  sessions: number,
+  round: number,
+  results: ScenarioResults,
+): Promise<ClosedLoopResult | undefined> {
   const { options } = context;
   const scenario = CALL_TARGET_SCENARIO[target.kind];
   const operation: McpOperation = { method: 'tools/call', tool: target.tool, arguments: CALL_ARGUMENTS };
@@ -116,18 +138,21 @@ async function measureCalls(context: BenchContext, target: CallTarget, sessions:
     requestTimeoutMs: options.requestTimeoutMs,
     watch: target.watch,
   };
-  const label = `[${scenario}] ${CALL_TARGET_LABEL[target.kind]} × ${sessions}`;
+  const roundLabel = options.rounds > 1 ? ` (round ${round}/${options.rounds})` : '';
+  const label = `[${scenario}] ${CALL_TARGET_LABEL[target.kind]} × ${sessions}${roundLabel}`;
   try {
     const result = await context.load.run(job, options.warmupMs + durationMs + JOB_GRACE_MS);
-    const run = { scenario, target: target.kind, ...measuredRunFrom(result) };
-    results.calls.push(run);
-    context.log(
-      `  ${label}: ${formatRate(run.requestsPerSecond)} req/s, p50 ${formatMs(run.latency.p50Ms)} ms, p99 ${formatMs(run.latency.p99Ms)} ms, errors ${formatCount(run.errors + run.sessionOpenErrors)}`,
-    );
+    context.log(`  ${label}: ${describeRun(measuredRunFrom(result))}`);
+    return result;
   } catch (error) {
-    results.skipped.push({ scenario, label: `${CALL_TARGET_LABEL[target.kind]} × ${sessions}`, reason: `run failed: ${(error as Error).message}` });
+    results.skipped.push({ scenario, label: `${CALL_TARGET_LABEL[target.kind]} × ${sessions}${roundLabel}`, reason: `run failed: ${(error as Error).message}` });
     context.log(`  ${label}: run failed: ${(error as Error).message}`);
+    return undefined;
   }
+}
+
+function describeRun(run: MeasuredRun): string {
+  return `${formatRate(run.requestsPerSecond)} req/s, p50 ${formatMs(run.latency.p50Ms)} ms, p99 ${formatMs(run.latency.p99Ms)} ms, errors ${formatCount(run.errors + run.sessionOpenErrors)}`;
 }
 
 async function measureFirstCall(context: BenchContext, target: CallTarget, results: ScenarioResults): Promise<void> {
