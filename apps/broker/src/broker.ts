@@ -153,7 +153,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         catalogUpdateQueued = true;
         queueMicrotask(() => {
           catalogUpdateQueued = false;
-          catalog.update(activePool.sources());
+          try {
+            catalog.update(activePool.sources());
+          } catch (error) {
+            logger.error({ error: error instanceof Error ? error.message : String(error) }, 'cannot rebuild the catalog');
+          }
         });
       },
     });

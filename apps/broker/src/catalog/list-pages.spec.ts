@@ -25,7 +25,7 @@ function walk(pages: ListPages): string[] {
   for (let guard = 0; guard < 100; guard++) {
     const page = pages.page('tools/list', cursor);
     if (!page.ok) throw new Error(page.reason);
-    const result = JSON.parse(page.resultJson) as { tools: Array<{ name: string }>; nextCursor?: string };
+    const result = JSON.parse(page.result.toString('utf8')) as { tools: Array<{ name: string }>; nextCursor?: string };
     names.push(...result.tools.map((tool) => tool.name));
     if (result.nextCursor === undefined) return names;
     cursor = result.nextCursor;
@@ -43,7 +43,8 @@ describe('ListPages', () => {
   it('answers an empty list with one page and no cursor', () => {
     const pages = new ListPages(10);
     pages.rebuild(snapshotWithTools(0));
-    expect(pages.page('prompts/list', undefined)).toEqual({ ok: true, resultJson: '{"prompts":[]}' });
+    const page = pages.page('prompts/list', undefined);
+    expect(page.ok && page.result.toString('utf8')).toBe('{"prompts":[]}');
   });
 
   it('refuses cursors it did not issue and cursors past the end', () => {
@@ -57,7 +58,7 @@ describe('ListPages', () => {
   it('keeps serving a cursor from an older catalog version at the same page index', () => {
     const pages = new ListPages(10);
     pages.rebuild(snapshotWithTools(25, 1));
-    const first = JSON.parse((pages.page('tools/list', undefined) as { resultJson: string }).resultJson) as { nextCursor: string };
+    const first = JSON.parse((pages.page('tools/list', undefined) as { result: Buffer }).result.toString('utf8')) as { nextCursor: string };
     pages.rebuild(snapshotWithTools(25, 2));
     expect(pages.page('tools/list', first.nextCursor).ok).toBe(true);
   });
@@ -78,12 +79,15 @@ describe('ListPages', () => {
       const started = performance.now();
       const response = methods.respond({ ...request, id: i });
       samples.push(performance.now() - started);
-      if (response.length < 100_000) throw new Error('the page should hold all 1,000 tools');
+      const bytes = response.reduce((sum, chunk) => sum + chunk.length, 0);
+      if (bytes < 100_000) throw new Error('the page should hold all 1,000 tools');
     }
     samples.sort((a, b) => a - b);
     const median = samples[Math.floor(samples.length / 2)] ?? Infinity;
     const p99 = samples[Math.floor(samples.length * 0.99)] ?? Infinity;
-    expect(median).toBeLessThan(0.5);
-    expect(p99).toBeLessThan(2);
+    // Serializing 1,000 tools per request costs about 1 ms on our machines; answering from
+    // the pre-encoded page must be far below that.
+    expect(median).toBeLessThan(0.1);
+    expect(p99).toBeLessThan(1);
   });
 });

@@ -1,6 +1,6 @@
-// The four aggregated list results, serialized once per catalog change and cut into
-// pages, so answering `tools/list` is a lookup plus one string concatenation (the catalog
-// can hold thousands of tools; clients list often).
+// The four aggregated list results, serialized and UTF-8 encoded once per catalog change
+// and cut into pages, so answering `tools/list` is a lookup and a write of bytes that
+// already exist (the catalog can hold thousands of tools; clients list often).
 //
 // Cursors are opaque to clients (spec 2025-11-25 "Pagination"): base64url of
 // `<catalog version>.<page index>`. A cursor from an older catalog version still selects
@@ -19,17 +19,18 @@ const RESULT_FIELD: Readonly<Record<ListMethod, string>> = {
   'resources/templates/list': 'resourceTemplates',
 };
 
-export type ListPageLookup = { readonly ok: true; readonly resultJson: string } | { readonly ok: false; readonly reason: string };
+/** `result` is the JSON of the page's `result` object, UTF-8 encoded; never mutate it. */
+export type ListPageLookup = { readonly ok: true; readonly result: Buffer } | { readonly ok: false; readonly reason: string };
 
 export const DEFAULT_LIST_PAGE_SIZE = 100;
 
 export class ListPages {
   private version = 0;
-  private pages: Record<ListMethod, readonly string[]> = {
-    'tools/list': ['{"tools":[]}'],
-    'prompts/list': ['{"prompts":[]}'],
-    'resources/list': ['{"resources":[]}'],
-    'resources/templates/list': ['{"resourceTemplates":[]}'],
+  private pages: Record<ListMethod, readonly Buffer[]> = {
+    'tools/list': [Buffer.from('{"tools":[]}')],
+    'prompts/list': [Buffer.from('{"prompts":[]}')],
+    'resources/list': [Buffer.from('{"resources":[]}')],
+    'resources/templates/list': [Buffer.from('{"resourceTemplates":[]}')],
   };
 
   constructor(private readonly pageSize: number = DEFAULT_LIST_PAGE_SIZE) {
@@ -44,7 +45,7 @@ export class ListPages {
       'resources/templates/list': snapshot.resourceTemplates.map((entry) => entry.definition),
     };
     const version = snapshot.version;
-    const pages = {} as Record<ListMethod, readonly string[]>;
+    const pages = {} as Record<ListMethod, readonly Buffer[]>;
     for (const method of LIST_METHODS) pages[method] = this.paginate(method, definitions[method], version);
     this.pages = pages;
     this.version = version;
@@ -53,26 +54,27 @@ export class ListPages {
   /** The `result` JSON for one page; `cursor` undefined means the first page. */
   page(method: ListMethod, cursor: unknown): ListPageLookup {
     const pages = this.pages[method];
-    if (cursor === undefined) return { ok: true, resultJson: pages[0] ?? '' };
+    const first = pages[0];
+    if (cursor === undefined && first) return { ok: true, result: first };
     const index = typeof cursor === 'string' ? decodeCursor(cursor) : undefined;
     if (index === undefined) return { ok: false, reason: 'invalid cursor' };
-    const resultJson = pages[index];
-    if (resultJson === undefined) return { ok: false, reason: 'cursor is past the end of the list' };
-    return { ok: true, resultJson };
+    const result = pages[index];
+    if (result === undefined) return { ok: false, reason: 'cursor is past the end of the list' };
+    return { ok: true, result };
   }
 
   get catalogVersion(): number {
     return this.version;
   }
 
-  private paginate(method: ListMethod, items: readonly unknown[], version: number): string[] {
+  private paginate(method: ListMethod, items: readonly unknown[], version: number): Buffer[] {
     const field = RESULT_FIELD[method];
     const pageCount = Math.max(1, Math.ceil(items.length / this.pageSize));
-    const pages: string[] = [];
+    const pages: Buffer[] = [];
     for (let index = 0; index < pageCount; index++) {
       const slice = items.slice(index * this.pageSize, (index + 1) * this.pageSize);
       const next = index + 1 < pageCount ? `,"nextCursor":${JSON.stringify(encodeCursor(version, index + 1))}` : '';
-      pages.push(`{"${field}":${JSON.stringify(slice)}${next}}`);
+      pages.push(Buffer.from(`{"${field}":${JSON.stringify(slice)}${next}}`, 'utf8'));
     }
     return pages;
   }

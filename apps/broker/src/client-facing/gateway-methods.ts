@@ -26,6 +26,10 @@ const LOGGING_LEVELS = new Set(['debug', 'info', 'notice', 'warning', 'error', '
 
 const LIST_METHOD_SET: ReadonlySet<string> = new Set<ListMethod>(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list']);
 
+/** One serialized JSON-RPC response in pieces, to be written in order (list pages are
+ * pre-encoded buffers that must not be copied per request). */
+export type ResponseChunks = readonly (string | Buffer)[];
+
 export type InitializeOutcome =
   | { readonly ok: true; readonly protocolVersion: string; readonly responseJson: string }
   | { readonly ok: false; readonly responseJson: string };
@@ -54,9 +58,14 @@ export class GatewayMethods {
   }
 
   /** The serialized response to a gateway-owned request (never `initialize`). */
-  respond(request: JsonRpcRequest): string {
+  respond(request: JsonRpcRequest): ResponseChunks {
     const { id, method } = request;
     if (LIST_METHOD_SET.has(method)) return this.listPage(id, method as ListMethod, asRecord(request.params)?.['cursor']);
+    return [this.respondSmall(request)];
+  }
+
+  private respondSmall(request: JsonRpcRequest): string {
+    const { id, method } = request;
     switch (method) {
       case 'ping':
         return emptyResult(id);
@@ -79,11 +88,11 @@ export class GatewayMethods {
     }
   }
 
-  private listPage(id: JsonRpcId, method: ListMethod, cursor: unknown): string {
+  private listPage(id: JsonRpcId, method: ListMethod, cursor: unknown): ResponseChunks {
     const page = this.listPages.page(method, cursor);
-    if (!page.ok) return invalidParams(id, `${method}: ${page.reason}`);
-    // Hot path: the page is pre-serialized; only the id is serialized per request.
-    return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${page.resultJson}}`;
+    if (!page.ok) return [invalidParams(id, `${method}: ${page.reason}`)];
+    // Hot path: the page is pre-encoded; only the id is serialized per request.
+    return [`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`, page.result, '}'];
   }
 }
 

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, JsonRpcErrorCode, errorResponse, isRequest, parseJsonRpc, serializeJsonRpc } from '@mcp-gateway/jsonrpc';
 import type { JsonRpcId, JsonRpcMessage } from '@mcp-gateway/jsonrpc';
 import type { Logger } from '@mcp-gateway/telemetry';
-import type { GatewayMethods } from './gateway-methods';
+import type { GatewayMethods, ResponseChunks } from './gateway-methods';
 import type { NotificationStreams } from './notification-streams';
 import { readRequestBody } from './request-body';
 
@@ -69,7 +69,7 @@ export class McpEndpoint {
     }
 
     const messages = parsed.kind === 'single' ? [parsed.message] : parsed.messages;
-    const responses: string[] = [];
+    const responses: ResponseChunks[] = [];
     for (const message of messages) {
       const response = this.answer(message);
       if (response !== undefined) responses.push(response);
@@ -80,11 +80,15 @@ export class McpEndpoint {
       res.writeHead(202).end();
       return;
     }
-    return this.sendJson(res, 200, parsed.kind === 'single' ? (responses[0] as string) : `[${responses.join(',')}]`);
+    if (parsed.kind === 'single') return this.sendChunks(res, responses[0] ?? []);
+    const batch: Array<string | Buffer> = ['['];
+    responses.forEach((chunks, index) => batch.push(...(index === 0 ? [] : [',']), ...chunks));
+    batch.push(']');
+    return this.sendChunks(res, batch);
   }
 
   /** The serialized response for one message, or undefined when none is due. */
-  private answer(message: JsonRpcMessage): string | undefined {
+  private answer(message: JsonRpcMessage): ResponseChunks | undefined {
     if (!isRequest(message)) return undefined;
     this.options.onMethod?.(message.method);
     return this.options.methods.respond(message);
@@ -126,6 +130,17 @@ export class McpEndpoint {
     }
     this.options.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'unexpected error on /mcp');
     this.sendJson(res, 500, serializeJsonRpc(errorResponse(id, JsonRpcErrorCode.InternalError, 'Internal error')));
+  }
+
+  /** 200 with a JSON body written piece by piece (no concatenation of large pages). */
+  private sendChunks(res: ServerResponse, chunks: ResponseChunks): void {
+    let length = 0;
+    for (const chunk of chunks) length += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': length });
+    res.cork();
+    for (const chunk of chunks) res.write(chunk);
+    res.end();
+    res.uncork();
   }
 
   private sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

@@ -119,12 +119,17 @@ async function walkPages<T>(
 function isRecord(item: unknown): item is Record<string, unknown> {
   return typeof item === 'object' && item !== null && !Array.isArray(item);
 }
+// Items without a usable key cannot be routed; they are left out rather than published
+// (a router refuses a routing table with an empty name).
+function hasKey(item: unknown, key: string): boolean {
+  return isRecord(item) && typeof item[key] === 'string' && item[key] !== '';
+}
 function isNamed(item: unknown): item is ListedTool {
-  return isRecord(item) && typeof item['name'] === 'string';
+  return hasKey(item, 'name');
 }
 function isResource(item: unknown): item is ListedResource {
-  return isRecord(item) && typeof item['uri'] === 'string';
+  return hasKey(item, 'uri');
 }
 function isResourceTemplate(item: unknown): item is ListedResourceTemplate {
-  return isRecord(item) && typeof item['uriTemplate'] === 'string';
+  return hasKey(item, 'uriTemplate');
 }
