@@ -165,7 +165,9 @@ export class UpstreamConnection {
           maxRetries: Number.MAX_SAFE_INTEGER,
         },
       });
-      const client = new Client({ ...this.options.clientInfo }, { capabilities: {} });
+      // The 2025 `initialize` handshake: routers open per-client upstream sessions the same
+      // way, so an upstream that cannot do it could not be routed to anyway.
+      const client = new Client({ ...this.options.clientInfo }, { capabilities: {}, versionNegotiation: { mode: 'legacy' } });
       this.client = client;
       // The transport reports trouble (e.g. the GET stream dropped) through onerror: check at
       // once whether the upstream is still there instead of waiting for the next ping.
