@@ -10,7 +10,7 @@ describe('parseBenchOptions', () => {
 
   it('keeps the quick run to 16 and 64 sessions plus the 1-session latency run, with short windows', () => {
     const options = parseBenchOptions(['--quick', '--no-write']);
-    expect(options).toMatchObject({ mode: 'quick', levels: [1, 16, 64], rounds: 1, durationMs: 3_000, write: false });
+    expect(options).toMatchObject({ mode: 'quick', levels: [1, 16, 64], rounds: 1, durationMs: 2_500, write: false });
   });
 
   it('refuses unknown scenarios and out-of-range durations', () => {

@@ -38,7 +38,7 @@ export const BENCH_USAGE = `usage: npm run bench [-- --quick] [--only 1,1b,2,3,4
   --quick       one-minute smoke run (16 and 64 sessions, plus a short 1-session latency run)
   --only        run only these scenarios (ratios and targets need 1, 1b and 2)
   --rounds      alternating rounds per concurrency level (default 3, quick 1)
-  --duration    measured seconds per round of a tools/call run (default 5, quick 3)
+  --duration    measured seconds per round of a tools/call run (default 5, quick 2.5)
   --no-write    print only; do not update docs/benchmarks.md and bench/results/latest.json
   --no-build    (scripts/bench.mjs) use the gateway apps already in dist/`;
 
@@ -87,8 +87,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     levels: quick ? [1, 16, 64] : [1, 16, 64, 256],
     rounds: rounds ?? (quick ? 1 : 3),
     warmupMs: quick ? 1_000 : 2_000,
-    durationMs: durationMs ?? (quick ? 3_000 : 5_000),
-    singleSessionDurationMs: durationMs ?? (quick ? 2_000 : 3_000),
+    durationMs: durationMs ?? (quick ? 2_500 : 5_000),
+    singleSessionDurationMs: durationMs ?? (quick ? 1_500 : 3_000),
     toolsList: { levels: quick ? [1] : [1, 16], durationMs: quick ? 3_000 : 10_000 },
     idleSessions: { sessions: 10_000, warmupSessions: 200, concurrency: 32, settleMs: quick ? 1_000 : 2_000 },
     firstCall: { iterations: quick ? 50 : 300, maxDurationMs: quick ? 15_000 : 60_000 },

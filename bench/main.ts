@@ -47,7 +47,11 @@ if (buildProblem) console.log(`gateway scenarios will be skipped: ${buildProblem
 
 const load = LoadGenerator.start();
 cleanup.defer('load generator', () => load.close());
-const context: BenchContext = { options, load, cleanup, gateways: new GatewayStarter(cleanup), log: (line) => console.log(line) };
+const context: BenchContext = { options, load, cleanup, gateways: new GatewayStarter(cleanup), log: (line) => {
+    // After Ctrl-C the scenarios see their processes vanish; their complaints are noise.
+    if (!interrupted) console.log(line);
+  },
+};
 
 let exitCode = 0;
 try {

@@ -2,6 +2,7 @@
 // docs/benchmarks.md, so the two never disagree.
 import type { BenchReport } from './bench-report';
 import { findCallRun } from './bench-report';
+import { UPSTREAM_ROLE } from '../scenarios/measured-run';
 import { CALL_TARGET_LABEL } from '../scenarios/scenario-results';
 import { formatCount, formatKiB, formatMiB, formatMs, formatRate, formatRatio, formatSeconds, formatSignedMs } from './format';
 import type { Table } from './text-table';
@@ -30,7 +31,7 @@ function callsTable(report: BenchReport): Table {
   const sorted = [...calls].sort((a, b) => a.sessions - b.sessions || order.indexOf(a.target) - order.indexOf(b.target));
   return {
     title: 'tools/call: throughput and latency (scenarios 1, 1b, 2, 3)',
-    headers: ['#', 'Target', 'Sessions', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'Errors', 'vs direct', 'vs proxy', 'Added p50 ms', 'CPU s', 'CPU µs/req', 'Peak RSS MiB', 'Upstream CPU s', 'Load-gen CPU s'],
+    headers: ['#', 'Target', 'Sessions', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'Errors', 'vs direct', 'vs proxy', 'Added p50 ms', 'CPU s', 'CPU µs/req', 'CPU split', 'Peak RSS MiB', 'Upstream CPU s', 'Load-gen CPU s'],
     rows: sorted.map((run) => {
       const comparison = report.comparisons.find((candidate) => candidate.target === run.target && candidate.sessions === run.sessions);
       const direct = findCallRun(calls, 'direct', run.sessions);
@@ -48,6 +49,7 @@ function callsTable(report: BenchReport): Table {
         run.target === 'direct' || !direct ? '—' : formatSignedMs(comparison?.addedP50Ms),
         formatSeconds(run.underTest?.cpuSeconds),
         run.underTest ? Math.round(run.underTest.cpuMicrosPerRequest).toString() : '—',
+        cpuSplit(run.processes),
         formatMiB(run.underTest?.peakRssBytes),
         formatSeconds(run.upstreamCpuSeconds),
         formatSeconds(run.loadGeneratorCpuSeconds),
@@ -57,6 +59,12 @@ function callsTable(report: BenchReport): Table {
       `${roundsDescription(report)} ` +
       'CPU s, CPU µs/req and Peak RSS are those of the processes under test (the proxy, or router + broker) inside the window; "vs" columns compare req/s; "Added p50" is p50 minus the direct p50 at the same concurrency.',
   };
+}
+
+/** "router 1.90 + broker 0.05" when several processes are under test (where the CPU goes). */
+function cpuSplit(processes: ReadonlyArray<{ role: string; cpuSeconds: number }>): string {
+  const underTest = processes.filter((usage) => usage.role !== UPSTREAM_ROLE);
+  return underTest.length < 2 ? '—' : underTest.map((usage) => `${usage.role} ${formatSeconds(usage.cpuSeconds)}`).join(' + ');
 }
 
 function roundsDescription(report: BenchReport): string {
