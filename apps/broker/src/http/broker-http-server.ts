@@ -57,6 +57,10 @@ export class BrokerHttpServer {
     });
     // SSE streams are long-lived; the default request timeout must not cut them.
     server.requestTimeout = 0;
+    // Routers reuse keep-alive sockets; closing idle ones later than a typical client agent
+    // does avoids the race where a router writes on a socket the broker just closed.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, options.host, () => {

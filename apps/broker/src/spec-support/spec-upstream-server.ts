@@ -28,6 +28,8 @@ interface Session {
 export class SpecUpstreamServer {
   private http: HttpServer | undefined;
   private readonly sessions = new Map<string, Session>();
+  /** How many times each list method was answered. */
+  readonly listCalls: Record<string, number> = {};
   /** Headers of every request received (lower-case names). */
   readonly receivedHeaders: Array<Record<string, string | string[] | undefined>> = [];
   private definition: Required<Omit<SpecUpstreamDefinition, 'pageSize' | 'requiredHeaders'>> & SpecUpstreamDefinition;
@@ -145,6 +147,7 @@ export class SpecUpstreamServer {
       return { items: items.slice(offset, offset + size), next };
     };
     server.setRequestHandler('tools/list', (request) => {
+      this.listCalls['tools/list'] = (this.listCalls['tools/list'] ?? 0) + 1;
       const { items, next } = page(this.definition.tools, request.params?.cursor);
       return {
         tools: items.map((name) => ({ name, description: `${name} from ${this.name}`, inputSchema: { type: 'object' as const } })),
