@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import http from 'node:http';
 import * as z from 'zod';
 import type { McpServer } from '@modelcontextprotocol/server';
+import { SseParser } from '@mcp-gateway/jsonrpc';
 import { startUpstreamMcpServer } from '../test-doubles/upstream-mcp-server';
 import type { UpstreamMcpServer } from '../test-doubles/upstream-mcp-server';
 import { startRouterTestRig } from '../test-doubles/router-test-rig';
@@ -10,10 +11,24 @@ import type { RouterTestRig } from '../test-doubles/router-test-rig';
 const BODY_LIMIT = 4096;
 const MCP_ACCEPT = 'application/json, text/event-stream';
 
+const UPSTREAM_REQUEST_MS = 400;
+
 function registerWeather(server: McpServer): void {
   server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, async ({ text }) => ({
     content: [{ type: 'text', text: `echo:${text}` }],
   }));
+  server.registerTool('dawdle', { inputSchema: z.object({}) }, async () => {
+    await new Promise((resolve) => setTimeout(resolve, UPSTREAM_REQUEST_MS * 5).unref());
+    return { content: [{ type: 'text', text: 'too late' }] };
+  });
+}
+
+/** The JSON-RPC answer in a body the router relayed as JSON or as SSE. */
+function jsonRpcAnswerOf(answer: RawAnswer): { id?: unknown; error?: { code: number; message: string } } {
+  if (!String(answer.headers['content-type']).includes('text/event-stream')) return JSON.parse(answer.body);
+  const parser = new SseParser();
+  const last = [...parser.push(answer.body), ...parser.end()].at(-1);
+  return last ? JSON.parse(last.data) : {};
 }
 
 interface RawAnswer {
@@ -54,6 +69,7 @@ function errorOf(answer: RawAnswer): { code: number; message: string } {
 describe('standalone HTTP face: errors the client sees', () => {
   let weather: UpstreamMcpServer;
   let gone: UpstreamMcpServer;
+  let jsonOnly: UpstreamMcpServer;
   let rig: RouterTestRig;
   let sessionId: string;
 
@@ -66,12 +82,14 @@ describe('standalone HTTP face: errors the client sees', () => {
   beforeAll(async () => {
     weather = await startUpstreamMcpServer('weather', registerWeather);
     gone = await startUpstreamMcpServer('gone', registerWeather);
+    jsonOnly = await startUpstreamMcpServer('json-only', registerWeather, { jsonResponse: true });
     rig = await startRouterTestRig({
       servers: [
-        { upstream: weather, prefix: 'weather_', tools: ['echo'] },
+        { upstream: weather, prefix: 'weather_', tools: ['echo', 'dawdle'] },
         { upstream: gone, prefix: 'gone_', tools: ['echo'] },
+        { upstream: jsonOnly, prefix: 'json_', tools: ['dawdle'] },
       ],
-      extraConfig: `limits:\n  maxRequestBodyBytes: ${BODY_LIMIT}\ntimeouts:\n  upstreamConnectMs: 1000\n`,
+      extraConfig: `limits:\n  maxRequestBodyBytes: ${BODY_LIMIT}\ntimeouts:\n  upstreamConnectMs: 1000\n  upstreamRequestMs: ${UPSTREAM_REQUEST_MS}\n`,
     });
     await gone.stop();
     const { transport } = await rig.connectClient();
@@ -81,6 +99,7 @@ describe('standalone HTTP face: errors the client sees', () => {
   afterAll(async () => {
     await rig.close();
     await weather.stop();
+    await jsonOnly.stop();
   });
 
   it('answers malformed JSON with -32700 and HTTP 400', async () => {
@@ -162,6 +181,19 @@ describe('standalone HTTP face: errors the client sees', () => {
     expect(error.code).toBe(-32090);
     expect(error.message).toContain('"gone"');
     expect(JSON.parse(answer.body).id).toBe(7);
+  });
+
+  it('answers a call the upstream does not finish in time with 504 naming the server', async () => {
+    const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'json_dawdle', arguments: {} } }));
+    expect(answer.status).toBe(504);
+    expect(JSON.parse(answer.body)).toMatchObject({ id: 10, error: { code: -32091, message: expect.stringContaining('"json-only"') } });
+  });
+
+  it('ends an SSE answer the upstream does not finish in time with a JSON-RPC error event', async () => {
+    const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'weather_dawdle', arguments: {} } }));
+    expect(answer.status).toBe(200);
+    expect(String(answer.headers['content-type'])).toContain('text/event-stream');
+    expect(jsonRpcAnswerOf(answer)).toMatchObject({ id: 11, error: { code: -32091, message: expect.stringContaining('"weather"') } });
   });
 
   it('answers a request for a foreign Host with 403, and a foreign Origin too', async () => {

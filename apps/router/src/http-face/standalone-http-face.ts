@@ -5,8 +5,7 @@
 // before the result). It owns the HTTP mechanics only; every routing rule is the core's.
 
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { GatewayError } from '@mcp-gateway/jsonrpc';
+import { GatewayError, serializeSseEvent } from '@mcp-gateway/jsonrpc';
 import type { Logger } from '@mcp-gateway/telemetry';
 import type { BrokerProxy } from '../broker/broker-proxy';
 import { CallDeadline } from '../outbound/call-deadline';
@@ -15,6 +14,7 @@ import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } 
 import type { RouterCore } from '../routing/router-core';
 import { upstreamFailure } from '../upstream/upstream-failure';
 import { BODY_TOO_LARGE, readRequestBody } from './request-body-reader';
+import { relayResponse } from './response-relay';
 
 export interface StandaloneHttpFaceOptions {
   readonly core: RouterCore;
@@ -143,8 +143,22 @@ export class StandaloneHttpFace {
         }
       }
       res.writeHead(response.statusCode ?? 502, relayedHeaders(response.headers, call.gatewaySessionId));
-      if (buffered) res.end(buffered);
-      else await pipeline(response, res);
+      if (buffered) {
+        res.end(buffered);
+        return;
+      }
+      const outcome = await relayResponse(response, res);
+      if (outcome.kind === 'upstream-broke') {
+        // Timed out or dropped mid-stream: close an SSE stream with the JSON-RPC error the
+        // client is waiting for, when no event was cut in half; otherwise cut the connection.
+        const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
+        if (isEventStream && outcome.atEventBoundary && call.requestId !== null && !res.destroyed) {
+          const failure = upstreamFailure(call.serverName, outcome.error, deadline);
+          res.end(serializeSseEvent({ event: 'message', data: JSON.stringify(failure.toResponse(call.requestId)) }));
+        } else {
+          res.destroy();
+        }
+      }
     } catch (error) {
       if (!res.headersSent) {
         if (!res.destroyed) this.answer(res, core.errorAnswer(upstreamFailure(call.serverName, error, deadline), call.requestId));
@@ -179,7 +193,8 @@ export class StandaloneHttpFace {
       res.writeHead(response.statusCode ?? 502, relayedHeaders(response.headers, undefined));
       // Headers first: a client waiting on a quiet GET stream knows it is open.
       res.flushHeaders();
-      await pipeline(response, res);
+      const outcome = await relayResponse(response, res);
+      if (outcome.kind === 'upstream-broke') res.destroy();
     } catch (error) {
       if (res.headersSent) {
         res.destroy();

@@ -8,6 +8,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { parseGatewayConfig } from '@mcp-gateway/config';
 import type { GatewayConfig } from '@mcp-gateway/config';
 import { GatewaySessionIdCodec, InMemorySessionStore } from '@mcp-gateway/session-store';
+import type { SessionStore } from '@mcp-gateway/session-store';
 import { pino } from 'pino';
 import { startRouter } from '../start-router';
 import type { RunningRouter } from '../start-router';
@@ -30,7 +31,7 @@ export interface RouterTestRig {
   readonly router: RunningRouter;
   readonly url: string;
   readonly config: GatewayConfig;
-  readonly store: InMemorySessionStore;
+  readonly store: SessionStore;
   readonly codec: GatewaySessionIdCodec;
   readonly broker: BrokerStandIn;
   readonly routingService: RoutingTableServiceDouble;
@@ -44,6 +45,8 @@ export interface RouterTestRigOptions {
   readonly servers: readonly RigServer[];
   /** Extra YAML appended to the generated config (limits, timeouts…). */
   readonly extraConfig?: string;
+  /** A store to use (e.g. Redis) instead of a fresh in-memory one; closed by the rig. */
+  readonly store?: SessionStore;
 }
 
 function snapshotFor(servers: readonly RigServer[], version: number): SnapshotInput {
@@ -62,7 +65,7 @@ function snapshotFor(servers: readonly RigServer[], version: number): SnapshotIn
 export async function startRouterTestRig(options: RouterTestRigOptions): Promise<RouterTestRig> {
   const logger = pino({ enabled: false });
   const codec = new GatewaySessionIdCodec(randomBytes(32));
-  const store = new InMemorySessionStore();
+  const store = options.store ?? new InMemorySessionStore();
   const broker = await startBrokerStandIn(codec);
   const routingService = await RoutingTableServiceDouble.start(snapshotFor(options.servers, 1));
   const serverYaml = options.servers

@@ -29,7 +29,16 @@ export interface UpstreamMcpServer {
   stop(): Promise<void>;
 }
 
-export async function startUpstreamMcpServer(name: string, register: (server: McpServer) => void): Promise<UpstreamMcpServer> {
+export interface UpstreamMcpServerOptions {
+  /** Answer every POST with one JSON body instead of an SSE stream. */
+  readonly jsonResponse?: boolean;
+}
+
+export async function startUpstreamMcpServer(
+  name: string,
+  register: (server: McpServer) => void,
+  options: UpstreamMcpServerOptions = {},
+): Promise<UpstreamMcpServer> {
   const sessions = new Map<string, { transport: NodeStreamableHTTPServerTransport; server: McpServer }>();
   const received: ReceivedUpstreamRequest[] = [];
 
@@ -72,6 +81,7 @@ export async function startUpstreamMcpServer(name: string, register: (server: Mc
       }
       const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: options.jsonResponse ?? false,
         onsessioninitialized: (id: string) => {
           sessions.set(id, { transport, server });
         },
