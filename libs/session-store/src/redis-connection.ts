@@ -20,6 +20,9 @@ export interface RedisConnectionOptions {
   readonly commandTimeoutMs?: number;
   /** Longest pause between reconnection attempts (default 2000 ms). */
   readonly maxReconnectDelayMs?: number;
+  /** PEM CA certificate(s) to trust for `rediss://` instead of the system store (a
+   * private CA). The server name is always checked. */
+  readonly tlsCa?: string | Buffer;
   /** Shown in `CLIENT LIST` (default `mcp-gateway`). */
   readonly connectionName?: string;
   readonly logger?: StoreLogger;
@@ -50,9 +53,11 @@ export class RedisConnection {
       username: endpoint.username,
       password: endpoint.password,
       db: endpoint.db,
-      tls: endpoint.tls ? { servername: isIpAddress(endpoint.host) ? undefined : endpoint.host } : undefined,
+      tls: endpoint.tls ? { servername: isIpAddress(endpoint.host) ? undefined : endpoint.host, ca: options.tlsCa } : undefined,
       connectionName: options.connectionName ?? 'mcp-gateway',
       connectTimeout: connectTimeoutMs,
+      // How long disconnect() waits for a graceful socket end before destroying it.
+      disconnectTimeout: 200,
       commandTimeout: options.commandTimeoutMs ?? 1000,
       // Fail fast instead of queueing unboundedly while disconnected.
       enableOfflineQueue: false,
@@ -104,11 +109,20 @@ export class RedisConnection {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.client.status === 'ready') {
-      // QUIT lets Redis finish what is in flight; bounded by commandTimeout.
-      await this.client.quit().catch(() => undefined);
+    if (this.isReady()) {
+      // QUIT lets Redis answer what is in flight first; bounded by commandTimeout. The
+      // server then closes the connection and the client ends by itself.
+      const ended = new Promise<void>((resolve) => this.client.once('end', () => resolve()));
+      const quit = await this.client.quit().then(
+        () => true,
+        () => false,
+      );
+      if (quit) {
+        await ended;
+        return;
+      }
     }
-    this.client.disconnect();
+    if (this.client.status !== 'end') this.client.disconnect();
   }
 
   private async whenUsable(what: string): Promise<void> {
