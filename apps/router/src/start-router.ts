@@ -7,10 +7,11 @@ import type { GatewayConfig } from '@mcp-gateway/config';
 import type { GatewaySessionIdCodec, SessionStore } from '@mcp-gateway/session-store';
 import type { Logger } from '@mcp-gateway/telemetry';
 import { startOpsServer } from '@mcp-gateway/telemetry';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { BrokerProxy } from './broker/broker-proxy';
 import { StandaloneHttpFace } from './http-face/standalone-http-face';
 import { HostOriginPolicy } from './inbound/host-origin-policy';
+import { RouterMetrics } from './metrics/router-metrics';
 import { RouterCore } from './routing/router-core';
 import { RoutingTableWatch } from './routing/routing-table-watch';
 import { InFlightRoutedRequests } from './session/in-flight-routed-requests';
@@ -51,6 +52,8 @@ export interface RunningRouter {
 
 export async function startRouter(options: RouterOptions): Promise<RunningRouter> {
   const { config, logger } = options;
+  const registry = options.registry ?? new Registry();
+  const metrics = new RouterMetrics(registry);
   const endpoints = new UpstreamEndpoints({ logger, env: options.env });
   await endpoints.configure(config.servers);
 
@@ -59,6 +62,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     routerId: options.routerId ?? `router-${process.pid}`,
     reconnect: config.broker.reconnect,
     logger,
+    onTable: (table) => metrics.routingTableVersion(table.version),
   });
   const gate = new SessionGate(options.sessionIdCodec, options.sessionStore, config.session.idleTtlMs);
   const upstreamSessions = new UpstreamSessions({
@@ -67,6 +71,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     opener: new UpstreamSessionOpener({ connectTimeoutMs: config.timeouts.upstreamConnectMs }),
     idleTtlMs: config.session.idleTtlMs,
     connectTimeoutMs: config.timeouts.upstreamConnectMs,
+    onOpened: (serverName) => metrics.upstreamSessionOpened(serverName),
   });
   const core = new RouterCore({
     routingTable: watch,
@@ -85,6 +90,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
     upstreamRequestMs: config.timeouts.upstreamRequestMs,
     logger,
+    metrics,
   });
 
   watch.start();
@@ -94,7 +100,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       host: options.host ?? '127.0.0.1',
       port: options.port,
       readiness: () => watch.hasSnapshot(),
-      registry: options.registry,
+      registry,
       logger,
       extraRoutes: { '/mcp': face.handle },
     });

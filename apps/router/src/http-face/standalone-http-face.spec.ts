@@ -209,6 +209,16 @@ describe('standalone HTTP face: routed calls', () => {
     expect(weather.received.some((r) => r.jsonRpcMethod === 'notifications/cancelled')).toBe(true);
   });
 
+  it('counts routed calls and opened upstream sessions on /metrics', async () => {
+    const { client } = await rig.connectClient();
+    await client.callTool({ name: 'read_file', arguments: { path: '/m' } });
+    const text = await (await fetch(`http://127.0.0.1:${rig.router.port}/metrics`)).text();
+    expect(text).toMatch(/mcp_gateway_router_requests_total\{decision="upstream"\} [1-9]/);
+    expect(text).toMatch(/mcp_gateway_router_requests_total\{decision="broker"\} [1-9]/);
+    expect(text).toMatch(/mcp_gateway_router_upstream_sessions_opened_total\{server="files"\} [1-9]/);
+    expect(text).toContain('mcp_gateway_router_routing_table_version 1');
+  });
+
   it('DELETE ends the session: every upstream session is closed upstream and the broker is told', async () => {
     const { client, transport } = await rig.connectClient();
     await client.callTool({ name: 'weather_echo', arguments: { text: 'x' } });

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import { GatewayError, serializeSseEvent } from '@mcp-gateway/jsonrpc';
 import type { Logger } from '@mcp-gateway/telemetry';
 import type { BrokerProxy } from '../broker/broker-proxy';
+import type { RouterMetrics } from '../metrics/router-metrics';
 import { CallDeadline } from '../outbound/call-deadline';
 import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } from '../routing/route-decision';
@@ -23,6 +24,7 @@ export interface StandaloneHttpFaceOptions {
   /** Bound on one upstream or broker call (long: a person may be answering an elicitation). */
   readonly upstreamRequestMs: number;
   readonly logger: Logger;
+  readonly metrics: RouterMetrics;
 }
 
 /** Response headers never relayed (RFC 9110 §7.6.1 hop-by-hop) or replaced by the router. */
@@ -67,6 +69,7 @@ export class StandaloneHttpFace {
     const head = { httpMethod: req.method ?? 'GET', authority: req.headers.host, headers: req.headers };
     const refused = core.screen(head);
     if (refused) {
+      this.options.metrics.decision('answer');
       this.answer(res, refused);
       return;
     }
@@ -74,6 +77,7 @@ export class StandaloneHttpFace {
     if (head.httpMethod === 'POST') {
       const read = await readRequestBody(req, this.options.maxRequestBodyBytes);
       if (read === BODY_TOO_LARGE) {
+        this.options.metrics.decision('answer');
         this.refuseOversizedBody(req, res);
         return;
       }
@@ -81,6 +85,7 @@ export class StandaloneHttpFace {
     }
     const request: InboundRequest = { ...head, body };
     const decision = await core.decide(request);
+    this.options.metrics.decision(decision.kind);
     switch (decision.kind) {
       case 'answer':
         this.answer(res, decision);
@@ -132,6 +137,7 @@ export class StandaloneHttpFace {
         if (check.lost) {
           // MCP "Session Management": a 404 means the upstream ended the session. The client
           // never sees it: the core drops the mapping, a fresh session is opened, one retry.
+          this.options.metrics.upstreamSessionRenewed(call.serverName);
           call = await core.renewUpstreamSession(call);
           buffered = undefined;
           response = await sendOutboundRequest(call.endpoint.url, call.endpoint.agent, {
@@ -154,6 +160,7 @@ export class StandaloneHttpFace {
         const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
         if (isEventStream && outcome.atEventBoundary && call.requestId !== null && !res.destroyed) {
           const failure = upstreamFailure(call.serverName, outcome.error, deadline);
+          this.options.metrics.upstreamFailed(call.serverName, failure.code);
           res.end(serializeSseEvent({ event: 'message', data: JSON.stringify(failure.toResponse(call.requestId)) }));
         } else {
           res.destroy();
@@ -161,7 +168,9 @@ export class StandaloneHttpFace {
       }
     } catch (error) {
       if (!res.headersSent) {
-        if (!res.destroyed) this.answer(res, core.errorAnswer(upstreamFailure(call.serverName, error, deadline), call.requestId));
+        const failure = upstreamFailure(call.serverName, error, deadline);
+        if (failure.server === call.serverName) this.options.metrics.upstreamFailed(call.serverName, failure.code);
+        if (!res.destroyed) this.answer(res, core.errorAnswer(failure, call.requestId));
       } else {
         res.destroy();
       }

@@ -22,6 +22,8 @@ export interface UpstreamSessionsOptions {
   readonly connectTimeoutMs: number;
   /** Most upstream protocol versions remembered (oldest forgotten first). */
   readonly maxRememberedVersions?: number;
+  /** Told of every upstream session this process opened (metrics). */
+  readonly onOpened?: (serverName: string) => void;
 }
 
 export class UpstreamSessions {
@@ -85,6 +87,7 @@ export class UpstreamSessions {
           const client = await gate.session(gatewaySessionId);
           const opened = await opener.open(endpoint, client, traceHeaders);
           this.remember(opened.sessionId, opened.protocolVersion);
+          this.options.onOpened?.(endpoint.serverName);
           return opened.sessionId;
         },
       });
