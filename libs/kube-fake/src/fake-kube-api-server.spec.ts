@@ -51,11 +51,11 @@ describe('fake API server: objects through the real client-node', () => {
   it('keeps status writes and spec writes apart, and moves generation only on spec changes', async () => {
     const created = await fx.apps.createNamespacedDeployment({ namespace: 'default', body: { ...deploymentManifest('split'), status: { replicas: 9 } } });
     expect(created.status).toBeUndefined();
-    const withStatus = await fx.apps.replaceNamespacedDeploymentStatus({ namespace: 'default', name: 'split', body: { ...created, spec: { ...created.spec!, replicas: 5 }, status: { readyReplicas: 1 } } });
+    const withStatus = await fx.apps.replaceNamespacedDeploymentStatus({ namespace: 'default', name: 'split', body: { ...created, spec: { ...(created.spec as k8s.V1DeploymentSpec), replicas: 5 }, status: { readyReplicas: 1 } } });
     expect(withStatus.status?.readyReplicas).toBe(1);
     expect(withStatus.spec?.replicas).toBe(1);
     expect(withStatus.metadata?.generation).toBe(1);
-    const respec = await fx.apps.replaceNamespacedDeployment({ namespace: 'default', name: 'split', body: { ...withStatus, spec: { ...withStatus.spec!, replicas: 3 }, status: { readyReplicas: 7 } } });
+    const respec = await fx.apps.replaceNamespacedDeployment({ namespace: 'default', name: 'split', body: { ...withStatus, spec: { ...(withStatus.spec as k8s.V1DeploymentSpec), replicas: 3 }, status: { readyReplicas: 7 } } });
     expect(respec.spec?.replicas).toBe(3);
     expect(respec.status?.readyReplicas).toBe(1);
     expect(respec.metadata?.generation).toBe(2);
@@ -110,7 +110,7 @@ describe('fake API server: objects through the real client-node', () => {
 
   it('rejects a Deployment whose selector does not match its template labels', async () => {
     const manifest = deploymentManifest('mismatch');
-    manifest.spec!.selector = { matchLabels: { app: 'other' } };
+    manifest.spec = { ...(manifest.spec as k8s.V1DeploymentSpec), selector: { matchLabels: { app: 'other' } } };
     const status = await failureOf(() => fx.apps.createNamespacedDeployment({ namespace: 'default', body: manifest }));
     expect(status.code).toBe(422);
     expect(status.message).toContain('`selector` does not match template `labels`');
@@ -129,7 +129,7 @@ describe('fake API server: objects through the real client-node', () => {
     const page1 = await fx.core.listNamespacedConfigMap({ namespace: 'default', labelSelector: 'group=listing', limit: 2 });
     expect(page1.items).toHaveLength(2);
     expect(page1.metadata?.remainingItemCount).toBe(1);
-    const page2 = await fx.core.listNamespacedConfigMap({ namespace: 'default', labelSelector: 'group=listing', limit: 2, _continue: page1.metadata!._continue! });
+    const page2 = await fx.core.listNamespacedConfigMap({ namespace: 'default', labelSelector: 'group=listing', limit: 2, _continue: page1.metadata?._continue ?? "" });
     expect(page2.items.map((item) => item.metadata?.name)).toEqual(['l3']);
   });
 
@@ -148,7 +148,7 @@ describe('fake API server: objects through the real client-node', () => {
 
   it('collects dependents in the background when their owner goes, and keeps them with orphan propagation', async () => {
     const owner = await fx.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'owner' } } });
-    const reference = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid!, controller: true };
+    const reference = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata?.uid ?? "", controller: true };
     await fx.core.createNamespacedSecret({ namespace: 'default', body: { metadata: { name: 'dependent', ownerReferences: [reference] } } });
     await fx.core.deleteNamespacedConfigMap({ namespace: 'default', name: 'owner' });
     await waitUntil(async () => (await fx.core.listNamespacedSecret({ namespace: 'default', fieldSelector: 'metadata.name=dependent' })).items.length === 0);
@@ -156,7 +156,7 @@ describe('fake API server: objects through the real client-node', () => {
     const keeper = await fx.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'keeper' } } });
     await fx.core.createNamespacedSecret({
       namespace: 'default',
-      body: { metadata: { name: 'orphan', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'keeper', uid: keeper.metadata!.uid! }] } },
+      body: { metadata: { name: 'orphan', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'keeper', uid: keeper.metadata?.uid ?? "" }] } },
     });
     await fx.core.deleteNamespacedConfigMap({ namespace: 'default', name: 'keeper', propagationPolicy: 'Orphan' });
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -169,7 +169,7 @@ describe('fake API server: objects through the real client-node', () => {
     const owner = await fx.core.createNamespacedConfigMap({ namespace: 'elsewhere', body: { metadata: { name: 'far-owner' } } });
     await fx.core.createNamespacedSecret({
       namespace: 'default',
-      body: { metadata: { name: 'cross-namespace-dependent', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'far-owner', uid: owner.metadata!.uid! }] } },
+      body: { metadata: { name: 'cross-namespace-dependent', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'far-owner', uid: owner.metadata?.uid ?? "" }] } },
     });
     await waitUntil(async () => (await fx.core.listNamespacedSecret({ namespace: 'default', fieldSelector: 'metadata.name=cross-namespace-dependent' })).items.length === 0);
   });

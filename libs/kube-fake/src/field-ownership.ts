@@ -157,7 +157,12 @@ function describePath(encoded: string): string {
   return encoded
     .split(SEPARATOR)
     .filter((element) => element !== '.')
-    .map((element) => (element.startsWith('f:') ? `.${element.slice(2)}` : `[${element.slice(2).replace(/^\{(.*)\}$/, '$1').replaceAll('"', '')}]`))
+    .map((element) => {
+      if (element.startsWith('f:')) return `.${element.slice(2)}`;
+      if (element.startsWith('v:')) return `[${element.slice(2)}]`;
+      const keys = JSON.parse(element.slice(2)) as JsonObject;
+      return `[${Object.entries(keys).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(',')}]`;
+    })
     .join('');
 }
 
@@ -199,6 +204,8 @@ export function recordUpdate(before: JsonObject | undefined, after: JsonObject, 
   const removed = [...oldFields].filter((path) => !newFields.has(path));
   const changed = [...newFields].filter((path) => {
     if (!oldFields.has(path)) return true;
+    // An item marker (`.`) is about the item's existence; its fields are tracked on their own.
+    if (path.endsWith(`${SEPARATOR}.`)) return false;
     const split = path.split(SEPARATOR);
     return !deepEqual(lookup(before, split).value, lookup(after, split).value);
   });
@@ -263,7 +270,7 @@ export function serverSideApply(request: ApplyRequest): JsonObject {
   for (const set of owned) {
     if (sameOwner(set, manager, 'Apply', scope)) continue;
     for (const path of set.fields) {
-      if (!appliedFields.has(path)) continue;
+      if (!appliedFields.has(path) || path.endsWith(`${SEPARATOR}.`)) continue;
       const split = path.split(SEPARATOR);
       if (deepEqual(lookup(live, split).value, lookup(applied, split).value)) continue;
       if (force) set.fields.delete(path);

@@ -88,8 +88,8 @@ export class ResourceHandlers {
 
   /** The object as a client of `version` sees it. */
   present(type: ResourceType, version: string, object: JsonObject): JsonObject {
-    const copy = structuredClone(object);
-    return { apiVersion: apiVersionOf(type.group, version), kind: type.kind, ...copy };
+    const { apiVersion: _stored, kind: _kind, ...rest } = structuredClone(object);
+    return { apiVersion: apiVersionOf(type.group, version), kind: type.kind, ...rest };
   }
 
   private parseBody(request: ResourceRequest): JsonObject {
