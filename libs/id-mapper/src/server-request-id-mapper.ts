@@ -18,8 +18,13 @@ export interface ServerRequestOrigin {
   readonly relatedGatewayRequestId?: JsonRpcId;
 }
 
+/** Every method rejects with SessionStoreUnavailableError (from @mcp-gateway/session-store)
+ * when the backing store cannot answer, and map() with RangeError for a TTL that is not a
+ * positive number of milliseconds. */
 export interface ServerRequestIdMapper {
-  /** Records the origin and returns a fresh gateway request id (a string). */
+  /** Records the origin and returns a fresh gateway request id: a string of 128 random
+   * bits (base64url), unrelated to the upstream's id or name. The mapping is forgotten
+   * after `ttlMs` if nobody answers. */
   map(gatewaySessionId: string, origin: ServerRequestOrigin, ttlMs: number): Promise<string>;
   /** Looks up and removes the mapping: an id can be answered once. Undefined when the id
    * is unknown, expired, already answered, or belongs to another gateway session. */
