@@ -175,7 +175,11 @@ describe('RedisSessionStore', () => {
       // Persistence is off in the suite's Redis: it came back empty.
       expect(await store.getSession(id)).toBeUndefined();
       await store.createSession(id, RECORD, TTL_MS);
-      expect((await store.lookupUpstreamSession(id, 'weather', TTL_MS)).sessionExists).toBe(true);
+      // Scripts too: the restarted server's script cache is empty.
+      await store.setUpstreamSession(id, 'weather', 'after-outage');
+      expect(await store.lookupUpstreamSession(id, 'weather', TTL_MS)).toEqual({ sessionExists: true, upstreamSessionId: 'after-outage' });
+      const owner = await store.tryLock('after-outage', TTL_MS);
+      await store.unlock('after-outage', owner as string);
       expect(await store.tryLock('after-outage', TTL_MS)).toEqual(expect.any(String));
     });
 

@@ -8,6 +8,17 @@ describe('waitFor', () => {
     expect(value).toBe('ready after 3');
   });
 
+  it('treats false and null as not ready yet, and resolves with true', async () => {
+    let calls = 0;
+    const value = await waitFor(() => (++calls === 1 ? null : calls >= 3), { intervalMs: 1 });
+    expect(value).toBe(true);
+    expect(calls).toBe(3);
+  });
+
+  it('resolves with a falsy value that is not false, such as 0', async () => {
+    expect(await waitFor(() => 0)).toBe(0);
+  });
+
   it('treats a throwing probe as not ready yet', async () => {
     let calls = 0;
     const value = await waitFor(

@@ -1,6 +1,7 @@
 // Polls a probe until it yields a value: for tests that wait on something eventually true
-// (a server answering, a mapping expiring) without fixed sleeps. A probe that throws counts
-// as "not yet"; the last error is reported if time runs out.
+// (a server answering, a mapping expiring) without fixed sleeps. `undefined`, `null` and
+// `false` mean "not yet" (so `() => list.includes(x)` works as is), and so does a probe that
+// throws; the last error is reported if time runs out.
 
 export interface WaitForOptions {
   /** Give up after this long (default 5000 ms). */
@@ -16,7 +17,7 @@ export class WaitForTimeoutError extends Error {
 }
 
 export async function waitFor<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   options: WaitForOptions = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -26,7 +27,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }
