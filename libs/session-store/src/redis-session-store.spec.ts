@@ -183,6 +183,28 @@ describe('RedisSessionStore', () => {
       expect(await store.tryLock('after-outage', TTL_MS)).toEqual(expect.any(String));
     });
 
+    it('logs the outage once and the recovery once, not per call', async () => {
+      const lines: Array<{ level: string; message: string; details: Record<string, unknown> }> = [];
+      const logger = {
+        info: (details: Record<string, unknown>, message: string) => lines.push({ level: 'info', message, details }),
+        warn: (details: Record<string, unknown>, message: string) => lines.push({ level: 'warn', message, details }),
+      };
+      const store = openStore({ logger });
+      const id = newSessionId();
+      await store.createSession(id, RECORD, TTL_MS);
+      await redis.stop();
+      try {
+        for (let i = 0; i < 5; i++) await expect(store.getSession(id)).rejects.toThrow(SessionStoreUnavailableError);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // a few failed reconnection attempts
+      } finally {
+        await redis.start();
+      }
+      await waitFor(() => store.ping().then(() => true), { timeoutMs: 5000, what: 'the store to reconnect' });
+      expect(lines.map((line) => line.level)).toEqual(['warn', 'info']);
+      expect(lines[0]?.details).toMatchObject({ store: 'redis', host: '127.0.0.1', port: redis.port });
+      expect(JSON.stringify(lines)).not.toContain(id);
+    });
+
     it('fails fast after Redis crashes (SIGKILL) and recovers when it restarts', async () => {
       const store = openStore();
       const id = newSessionId();
