@@ -57,7 +57,7 @@ describe('load runs against the fast upstream', () => {
   });
 
   it('a tools/list walk counts one operation per complete list', async () => {
-    const result = await runClosedLoop({ ...job, sessions: 1, operation: { method: 'tools/list' } });
+    const result = await runClosedLoop({ ...job, sessions: 1, operation: { method: 'tools/list', allPages: true } });
     expect(result.errors).toBe(0);
     expect(result.requests).toBeGreaterThan(10);
   });

@@ -15,7 +15,9 @@ export interface McpEndpoint {
 /** What each benchmark iteration sends. */
 export type McpOperation =
   | { readonly method: 'tools/call'; readonly tool: string; readonly arguments: Record<string, unknown> }
-  | { readonly method: 'tools/list' };
+  /** `allPages`: one operation is the whole catalog, following `nextCursor`; otherwise
+   * just the first page. */
+  | { readonly method: 'tools/list'; readonly allPages: boolean };
 
 export class McpRequestBuilder {
   private readonly postHead: string;

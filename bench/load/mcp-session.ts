@@ -61,7 +61,7 @@ export class McpSession {
     }
   }
 
-  /** Runs one operation to completion (a `tools/list` walk follows `nextCursor`). */
+  /** Runs one operation to completion (a whole-catalog `tools/list` follows `nextCursor`). */
   async perform(operation: McpOperation): Promise<OperationOutcome> {
     if (this.argumentsFor !== operation) {
       this.argumentsFor = operation;
@@ -77,7 +77,7 @@ export class McpSession {
       }
       if (response.status !== 200) return { ok: false, reason: `HTTP ${response.status}: ${snippet(response.body)}` };
       if (!hasResult(response)) return { ok: false, reason: `JSON-RPC error: ${snippet(response.body)}` };
-      if (operation.method !== 'tools/list') return { ok: true };
+      if (operation.method !== 'tools/list' || !operation.allPages) return { ok: true };
       cursor = nextCursorOf(response.body);
       if (cursor === undefined) return { ok: true };
     }

@@ -17,7 +17,7 @@ import { BROKER_ENTRY, REPO_ROOT, ROUTER_ENTRY } from '../bench-paths';
 import type { WatchedProcess } from '../load/load-job';
 import type { McpEndpoint } from '../load/mcp-request-builder';
 import { BenchProcess, ProcessStartError } from './bench-process';
-import { listToolNames } from './mcp-probe';
+import { listToolCatalog } from './mcp-probe';
 
 export class GatewayUnavailableError extends Error {
   constructor(readonly reason: string) {
@@ -114,7 +114,7 @@ export async function startGateway(options: GatewayLaunchOptions): Promise<Runni
       intervalMs: 100,
       what: `${options.label} router /readyz`,
     });
-    await waitFor(async () => ((await listToolNames(`${base}/mcp`)).length >= options.expectedToolCount ? true : undefined), {
+    await waitFor(async () => ((await listToolCatalog(`${base}/mcp`)).names.length >= options.expectedToolCount ? true : undefined), {
       timeoutMs: readyTimeoutMs,
       intervalMs: 200,
       what: `${options.label} to list ${options.expectedToolCount} tools through /mcp`,

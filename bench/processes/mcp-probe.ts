@@ -19,8 +19,14 @@ interface JsonRpcAnswer {
   readonly error?: { readonly code: number; readonly message: string };
 }
 
-/** All tool names the endpoint lists, following `nextCursor`. */
-export async function listToolNames(url: string): Promise<string[]> {
+export interface ToolCatalog {
+  readonly names: readonly string[];
+  /** Pages `tools/list` took (1 when the server does not paginate). */
+  readonly pages: number;
+}
+
+/** All tools the endpoint lists, following `nextCursor`. */
+export async function listToolCatalog(url: string): Promise<ToolCatalog> {
   const init = await post(url, undefined, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-gateway-bench-probe', version: '1.0.0' } } });
   const sessionId = init.headers.get('mcp-session-id');
   if (!sessionId) throw new ProbeError(`initialize answered HTTP ${init.status} without Mcp-Session-Id`);
@@ -36,7 +42,7 @@ export async function listToolNames(url: string): Promise<string[]> {
       const tools = Array.isArray(result['tools']) ? (result['tools'] as Array<{ name?: unknown }>) : [];
       for (const tool of tools) if (typeof tool.name === 'string') names.push(tool.name);
       cursor = typeof result['nextCursor'] === 'string' ? result['nextCursor'] : undefined;
-      if (cursor === undefined) return names;
+      if (cursor === undefined) return { names, pages: page + 1 };
     }
     throw new ProbeError(`tools/list did not end within ${MAX_PAGES} pages`);
   } finally {

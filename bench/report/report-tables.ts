@@ -78,8 +78,9 @@ function roundsDescription(report: BenchReport): string {
 function toolsListTable(report: BenchReport): Table {
   return {
     title: 'tools/list through the gateway, 50 upstreams × 20 tools (scenario 4)',
-    headers: ['Sessions', 'Tools listed', 'lists/s', 'p50 ms', 'p90 ms', 'p99 ms', 'Errors', 'CPU µs/list', 'Peak RSS MiB'],
+    headers: ['List', 'Sessions', 'Tools listed', 'lists/s', 'p50 ms', 'p90 ms', 'p99 ms', 'Errors', 'CPU µs/list', 'CPU split', 'Peak RSS MiB'],
     rows: report.results.toolsList.map((run) => [
+      run.walk === 'whole-catalog' ? `whole catalog (${run.pages} ${run.pages === 1 ? 'page' : 'pages'})` : 'first page',
       String(run.sessions),
       formatCount(run.toolsListed),
       formatRate(run.requestsPerSecond),
@@ -88,8 +89,10 @@ function toolsListTable(report: BenchReport): Table {
       formatMs(run.latency.p99Ms),
       formatCount(run.errors + run.sessionOpenErrors),
       run.underTest ? Math.round(run.underTest.cpuMicrosPerRequest).toString() : '—',
+      cpuSplit(run.processes),
       formatMiB(run.underTest?.peakRssBytes),
     ]),
+    note: 'A "whole catalog" list is every page, following nextCursor, timed as one operation; "first page" is one tools/list request. CPU is router + broker.',
   };
 }
 

@@ -66,12 +66,16 @@ export function evaluateTargets(results: ScenarioResults, comparisons: readonly 
     skippedBecause('2', '1', '1b'),
   );
 
-  const list1 = results.toolsList.find((run) => run.sessions === 1);
+  const list1 = results.toolsList.find((run) => run.sessions === 1 && run.walk === 'whole-catalog');
+  const page1 = results.toolsList.find((run) => run.sessions === 1 && run.walk === 'first-page');
+  const pageNote = page1 ? `; one page: p50 ${formatMs(page1.latency.p50Ms)} ms` : '';
   judge(
     'tools-list-50x20',
-    `tools/list over 50 upstreams × 20 tools ≤ ${TOOLS_LIST_MAX_P50_MS} ms p50 at 1 session`,
+    `tools/list over 50 upstreams × 20 tools ≤ ${TOOLS_LIST_MAX_P50_MS} ms p50 at 1 session (whole catalog)`,
     list1 === undefined ? undefined : list1.latency.p50Ms <= TOOLS_LIST_MAX_P50_MS && list1.errors === 0,
-    list1 === undefined ? '' : `p50 ${formatMs(list1.latency.p50Ms)} ms (${formatCount(list1.toolsListed)} tools, ${formatCount(list1.errors)} errors)`,
+    list1 === undefined
+      ? ''
+      : `p50 ${formatMs(list1.latency.p50Ms)} ms for ${formatCount(list1.toolsListed)} tools in ${list1.pages} ${list1.pages === 1 ? 'page' : 'pages'}${pageNote} (${formatCount(list1.errors)} errors)`,
     skippedBecause('4'),
   );
 

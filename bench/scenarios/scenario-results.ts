@@ -53,9 +53,13 @@ export interface CallRun extends MeasuredRun {
 
 export interface ToolsListRun extends MeasuredRun {
   readonly scenario: '4';
+  /** What one measured operation is: every page of the catalog, or only the first. */
+  readonly walk: 'whole-catalog' | 'first-page';
   readonly upstreams: number;
   readonly toolsPerUpstream: number;
   readonly toolsListed: number;
+  /** Pages the whole catalog takes. */
+  readonly pages: number;
 }
 
 export interface IdleSessionsRun extends IdleSessionsResult {

@@ -1,15 +1,15 @@
 // Scenario 4: `tools/list` through the gateway when it federates 50 upstreams of 20 tools
 // each (1,000 tools). One fast-upstream process stands in for all 50 (one path each); the
 // broker connects to every one, and the benchmark waits until all 1,000 tools are listed.
-// The latency recorded is that of the whole list, following `nextCursor` if the gateway
-// paginates.
+// The latency recorded is that of the whole catalog, following `nextCursor` when the gateway
+// paginates; then one page alone is timed as well.
 import type { WatchedProcess } from '../load/load-job';
-import { listToolNames } from '../processes/mcp-probe';
+import { listToolCatalog } from '../processes/mcp-probe';
 import { startUpstreamProcess } from '../processes/upstream-process';
 import { formatCount, formatMs, formatRate } from '../report/format';
 import type { BenchContext } from './bench-context';
 import { measuredRunFrom, UPSTREAM_ROLE } from './measured-run';
-import type { ScenarioResults } from './scenario-results';
+import type { ScenarioResults, ToolsListRun } from './scenario-results';
 
 export const TOOLS_LIST_UPSTREAMS = 50;
 export const TOOLS_PER_UPSTREAM = 20;
@@ -34,15 +34,19 @@ export async function runToolsListScenario(context: BenchContext, results: Scena
     }
     try {
       const { endpoint } = started.gateway;
-      const toolsListed = (await listToolNames(`http://${endpoint.host}:${endpoint.port}${endpoint.path}`)).length;
+      const catalog = await listToolCatalog(`http://${endpoint.host}:${endpoint.port}${endpoint.path}`);
       const watch: WatchedProcess[] = [...started.gateway.watch, { role: UPSTREAM_ROLE, pid: upstream.pid }];
-      for (const sessions of options.toolsList.levels) {
+      const runs: Array<{ sessions: number; walk: ToolsListRun['walk'] }> = options.toolsList.levels.map((sessions) => ({ sessions, walk: 'whole-catalog' }));
+      // When the gateway paginates, also time one page: what a single tools/list request costs.
+      if (catalog.pages > 1) runs.push({ sessions: 1, walk: 'first-page' });
+      for (const { sessions, walk } of runs) {
+        const label = `[4] ${LABEL}, ${walk === 'whole-catalog' ? `whole catalog (${catalog.pages} pages)` : 'first page'} × ${sessions}`;
         try {
           const result = await context.load.run(
             {
               kind: 'closed-loop',
               endpoint,
-              operation: { method: 'tools/list' },
+              operation: { method: 'tools/list', allPages: walk === 'whole-catalog' },
               sessions,
               warmupMs: options.warmupMs,
               durationMs: options.toolsList.durationMs,
@@ -51,14 +55,22 @@ export async function runToolsListScenario(context: BenchContext, results: Scena
             },
             options.warmupMs + options.toolsList.durationMs + 60_000,
           );
-          const run = { scenario: '4' as const, upstreams: TOOLS_LIST_UPSTREAMS, toolsPerUpstream: TOOLS_PER_UPSTREAM, toolsListed, ...measuredRunFrom(result) };
+          const run: ToolsListRun = {
+            scenario: '4',
+            walk,
+            upstreams: TOOLS_LIST_UPSTREAMS,
+            toolsPerUpstream: TOOLS_PER_UPSTREAM,
+            toolsListed: catalog.names.length,
+            pages: catalog.pages,
+            ...measuredRunFrom(result),
+          };
           results.toolsList.push(run);
           context.log(
-            `  [4] ${LABEL} × ${sessions}: ${formatRate(run.requestsPerSecond)} lists/s, p50 ${formatMs(run.latency.p50Ms)} ms, p99 ${formatMs(run.latency.p99Ms)} ms, ${formatCount(toolsListed)} tools, errors ${formatCount(run.errors)}`,
+            `  ${label}: ${formatRate(run.requestsPerSecond)} lists/s, p50 ${formatMs(run.latency.p50Ms)} ms, p99 ${formatMs(run.latency.p99Ms)} ms, ${formatCount(run.toolsListed)} tools, errors ${formatCount(run.errors)}`,
           );
         } catch (error) {
           results.skipped.push({ scenario: '4', label: `${LABEL} × ${sessions}`, reason: `run failed: ${(error as Error).message}` });
-          context.log(`  [4] ${LABEL} × ${sessions}: run failed: ${(error as Error).message}`);
+          context.log(`  ${label}: run failed: ${(error as Error).message}`);
         }
       }
     } finally {
