@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { ConfigWatcher, loadGatewayConfig } from '@mcp-gateway/config';
+import { createServerRequestIdMapper } from '@mcp-gateway/id-mapper';
 import { createSessionStore, GatewaySessionIdCodec } from '@mcp-gateway/session-store';
 import { createLogger, createMetricsRegistry, startTelemetry } from '@mcp-gateway/telemetry';
 import { parseRouterFlags, RouterFlagError } from './router-flags';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   }
   const sessionIdCodec = new GatewaySessionIdCodec(secret, { maxLifetimeMs: config.session.maxLifetimeMs });
   const sessionStore = createSessionStore({ url: config.sessionStore.url, keyPrefix: config.sessionStore.keyPrefix, logger });
+  const serverRequestIdMapper = createServerRequestIdMapper({ url: config.sessionStore.url, keyPrefix: config.sessionStore.keyPrefix, logger });
 
   const router = await startRouter({
     config,
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     port: flags.port,
     sessionStore,
     sessionIdCodec,
+    serverRequestIdMapper,
     logger,
     registry,
   });
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'router stopping');
     await configWatcher.close();
     await router.close();
+    await serverRequestIdMapper.close();
     await sessionStore.close();
     await telemetry.shutdown();
     process.exit(0);

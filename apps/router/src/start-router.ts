@@ -4,6 +4,8 @@
 // codec, logger, metrics registry) are passed in and closed by whoever created them.
 
 import type { GatewayConfig } from '@mcp-gateway/config';
+import { InMemoryServerRequestIdMapper } from '@mcp-gateway/id-mapper';
+import type { ServerRequestIdMapper } from '@mcp-gateway/id-mapper';
 import type { GatewaySessionIdCodec, SessionStore } from '@mcp-gateway/session-store';
 import type { Logger } from '@mcp-gateway/telemetry';
 import { startOpsServer } from '@mcp-gateway/telemetry';
@@ -16,6 +18,7 @@ import { RouterCore } from './routing/router-core';
 import { RoutingTableWatch } from './routing/routing-table-watch';
 import { InFlightRoutedRequests } from './session/in-flight-routed-requests';
 import { SessionGate } from './session/session-gate';
+import { ServerRequestRemapper } from './upstream/server-request-remapper';
 import { UpstreamEndpoints } from './upstream/upstream-endpoints';
 import { UpstreamSessionOpener } from './upstream/upstream-session-opener';
 import { UpstreamSessions } from './upstream/upstream-sessions';
@@ -32,6 +35,9 @@ export interface RouterOptions {
   readonly port: number;
   readonly sessionStore: SessionStore;
   readonly sessionIdCodec: GatewaySessionIdCodec;
+  /** Ids of server-initiated requests (shared by replicas); default in memory, owned by
+   * the router. */
+  readonly serverRequestIdMapper?: ServerRequestIdMapper;
   readonly logger: Logger;
   readonly registry?: Registry;
   /** Shown in the broker's logs; default `router-<pid>`. */
@@ -73,12 +79,15 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     connectTimeoutMs: config.timeouts.upstreamConnectMs,
     onOpened: (serverName) => metrics.upstreamSessionOpened(serverName),
   });
+  const ownMapper = options.serverRequestIdMapper ? undefined : new InMemoryServerRequestIdMapper();
+  const serverRequestIdMapper = options.serverRequestIdMapper ?? (ownMapper as ServerRequestIdMapper);
   const core = new RouterCore({
     routingTable: watch,
     gate,
     upstreamSessions,
     endpoints,
     inFlight: new InFlightRoutedRequests(),
+    serverRequests: new ServerRequestRemapper(serverRequestIdMapper, config.timeouts.upstreamRequestMs),
     hostOriginPolicy: new HostOriginPolicy(config.security),
     maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
     logger,
@@ -107,6 +116,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   } catch (error) {
     await watch.close();
     broker.close();
+    await ownMapper?.close();
     await endpoints.close();
     throw error;
   }
@@ -123,6 +133,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         await core.close();
         await watch.close();
         broker.close();
+        await ownMapper?.close();
         await endpoints.close();
       })();
       return closing;

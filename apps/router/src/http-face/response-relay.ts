@@ -1,14 +1,24 @@
 // Streams an upstream's answer to the client as it arrives, chunk by chunk with
-// backpressure (pipe), never collecting it. When the upstream side breaks mid-stream it
-// reports whether the client has received whole SSE events only, so the face can close
-// the stream with a proper JSON-RPC error event instead of cutting it mid-message.
+// backpressure, never collecting it. For a routed call's SSE answer it can also hand
+// events that may be server-to-client requests to a rewriter (their ids are remapped):
+// chunks that are whole events without such a request — nearly all of them — are written
+// as they came; only the others go through an SSE parser. When the upstream side breaks
+// mid-stream it reports whether the client has received whole events only, so the face
+// can end the stream with a JSON-RPC error event instead of cutting it mid-message.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serializeSseEvent, SseParser } from '@mcp-gateway/jsonrpc';
 
 export type RelayOutcome =
-  | { readonly kind: 'done' }
-  | { readonly kind: 'client-gone' }
-  | { readonly kind: 'upstream-broke'; readonly error: unknown; readonly atEventBoundary: boolean };
+  | { readonly kind: 'done'; readonly rewroteEvents: boolean }
+  | { readonly kind: 'client-gone'; readonly rewroteEvents: boolean }
+  | { readonly kind: 'upstream-broke'; readonly error: unknown; readonly atEventBoundary: boolean; readonly rewroteEvents: boolean };
+
+/** New event data, or undefined to keep the event as it is. */
+export type SseEventRewriter = {
+  mayRewrite(data: Buffer | string): boolean;
+  rewrite(data: string): Promise<string | undefined>;
+};
 
 function endsAnEvent(chunk: Buffer): boolean {
   const n = chunk.length;
@@ -16,20 +26,97 @@ function endsAnEvent(chunk: Buffer): boolean {
   return (n >= 2 && chunk[n - 1] === 0x0a && chunk[n - 2] === 0x0a) || (n >= 4 && chunk[n - 1] === 0x0a && chunk[n - 3] === 0x0a && chunk[n - 2] === 0x0d);
 }
 
-export function relayResponse(response: IncomingMessage, res: ServerResponse): Promise<RelayOutcome> {
+export function relayResponse(response: IncomingMessage, res: ServerResponse, rewriter?: SseEventRewriter): Promise<RelayOutcome> {
   return new Promise((resolve) => {
-    let lastChunk: Buffer | undefined;
-    const onData = (chunk: Buffer): void => {
-      lastChunk = chunk;
+    let atEventBoundary = true;
+    let rewroteEvents = false;
+    let settled = false;
+    const settle = (outcome: RelayOutcome): void => {
+      if (settled) return;
+      settled = true;
+      resolve(outcome);
     };
-    const onError = (error: unknown): void => {
+
+    res.once('finish', () => settle({ kind: 'done', rewroteEvents }));
+    res.once('close', () => settle(res.writableFinished ? { kind: 'done', rewroteEvents } : { kind: 'client-gone', rewroteEvents }));
+    response.once('error', (error: unknown) => {
       response.unpipe(res);
-      resolve({ kind: 'upstream-broke', error, atEventBoundary: lastChunk === undefined || endsAnEvent(lastChunk) });
+      settle({ kind: 'upstream-broke', error, atEventBoundary, rewroteEvents });
+    });
+
+    if (!rewriter) {
+      response.on('data', (chunk: Buffer) => {
+        atEventBoundary = endsAnEvent(chunk);
+      });
+      response.pipe(res);
+      return;
+    }
+
+    let parser: SseParser | undefined;
+    let parserHoldsPartialEvent = false;
+    let rewriting = false;
+    let waitingForDrain = false;
+    let ended = false;
+
+    const write = (chunk: Buffer | string): void => {
+      if (!res.write(chunk) && !waitingForDrain) {
+        waitingForDrain = true;
+        response.pause();
+        res.once('drain', () => {
+          waitingForDrain = false;
+          if (!rewriting) response.resume();
+        });
+      }
     };
-    response.on('data', onData);
-    response.once('error', onError);
-    res.once('finish', () => resolve({ kind: 'done' }));
-    res.once('close', () => resolve(res.writableFinished ? { kind: 'done' } : { kind: 'client-gone' }));
-    response.pipe(res);
+    const writeEvents = async (events: ReturnType<SseParser['push']>): Promise<void> => {
+      let out = '';
+      for (const event of events) {
+        let data = event.data;
+        if (rewriter.mayRewrite(data)) {
+          const rewritten = await rewriter.rewrite(data);
+          if (rewritten !== undefined) {
+            data = rewritten;
+            rewroteEvents = true;
+          }
+        }
+        out += serializeSseEvent({ ...event, data });
+      }
+      if (out !== '' && !res.destroyed) write(out);
+    };
+    const finish = async (): Promise<void> => {
+      if (parser) await writeEvents(parser.end());
+      if (!res.destroyed) res.end();
+    };
+    const fail = (error: unknown): void => {
+      response.destroy();
+      settle({ kind: 'upstream-broke', error, atEventBoundary: false, rewroteEvents });
+      res.destroy();
+    };
+
+    response.on('data', (chunk: Buffer) => {
+      if (!parserHoldsPartialEvent && endsAnEvent(chunk) && !rewriter.mayRewrite(chunk)) {
+        write(chunk);
+        return;
+      }
+      // Slow path: parse, rewrite what needs it, keep the order — no more data until done.
+      rewriting = true;
+      response.pause();
+      parser ??= new SseParser();
+      const events = parser.push(chunk);
+      parserHoldsPartialEvent = !endsAnEvent(chunk);
+      atEventBoundary = !parserHoldsPartialEvent;
+      writeEvents(events).then(
+        () => {
+          rewriting = false;
+          if (ended) void finish().catch(fail);
+          else if (!waitingForDrain) response.resume();
+        },
+        fail,
+      );
+    });
+    response.once('end', () => {
+      ended = true;
+      if (!rewriting) void finish().catch(fail);
+    });
   });
 }

@@ -36,6 +36,20 @@ function registerWeather(server: McpServer): void {
     if (ctx.mcpReq.signal.aborted) cancelledCalls.push(label);
     return { content: [{ type: 'text', text: 'finished' }] };
   });
+  server.registerTool('greet', { inputSchema: z.object({}) }, async (_args, ctx) => {
+    // Sent as related to the call (ctx.mcpReq.send), so it travels on the call's SSE stream
+    // (MCP 2025-11-25 "Transports"), the one the router relays.
+    const answer = await ctx.mcpReq.send({
+      method: 'elicitation/create',
+      params: {
+        mode: 'form',
+        message: 'Who are you?',
+        requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+      },
+    });
+    const name = answer.action === 'accept' ? String(answer.content?.['name']) : `nobody (${answer.action})`;
+    return { content: [{ type: 'text', text: `hello ${name}` }] };
+  });
   server.registerPrompt('summary', { argsSchema: z.object({ city: z.string() }) }, ({ city }) => ({
     messages: [{ role: 'user', content: { type: 'text', text: `summarise the weather in ${city}` } }],
   }));
@@ -71,7 +85,7 @@ describe('standalone HTTP face: routed calls', () => {
         {
           upstream: weather,
           prefix: 'weather_',
-          tools: ['echo', 'report_progress', 'wait_for_cancel'],
+          tools: ['echo', 'report_progress', 'wait_for_cancel', 'greet'],
           prompts: ['summary'],
           resources: ['file:///stations.csv'],
           resourceTemplates: ['city://{name}/today'],
@@ -207,6 +221,27 @@ describe('standalone HTTP face: routed calls', () => {
     await expect(running).rejects.toThrow();
     await waitFor(() => cancelledCalls.includes('cancel-me') || undefined, { what: 'the upstream to see the cancellation' });
     expect(weather.received.some((r) => r.jsonRpcMethod === 'notifications/cancelled')).toBe(true);
+  });
+
+  it('passes an elicitation from the upstream to the client and its answer back, under a gateway request id', async () => {
+    const seenIds: unknown[] = [];
+    const { client } = await rig.connectClient({
+      capabilities: { elicitation: { form: {} } },
+      configure: (c) =>
+        c.setRequestHandler('elicitation/create', async (request, ctx) => {
+          seenIds.push(ctx.mcpReq.id);
+          expect(request.params.message).toBe('Who are you?');
+          return { action: 'accept', content: { name: 'Ada' } };
+        }),
+    });
+    const result = await client.callTool({ name: 'weather_greet', arguments: {} });
+    expect(textOf(result)).toBe('hello Ada');
+    // The client saw a gateway id (22 url-safe characters), not the upstream's own id.
+    expect(seenIds).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]{22}$/)]);
+    // The answer reached the upstream under the upstream's own id again.
+    const answerAtUpstream = weather.received.filter((r) => r.httpMethod === 'POST' && r.jsonRpcMethod === undefined).at(-1);
+    expect(typeof answerAtUpstream?.jsonRpcId).toBe('number');
+    expect(rig.broker.received.some((r) => r.jsonRpcMethod === undefined && r.httpMethod === 'POST')).toBe(false);
   });
 
   it('counts routed calls and opened upstream sessions on /metrics', async () => {

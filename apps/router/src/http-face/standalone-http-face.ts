@@ -13,6 +13,7 @@ import { CallDeadline } from '../outbound/call-deadline';
 import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } from '../routing/route-decision';
 import type { RouterCore } from '../routing/router-core';
+import { ServerRequestRemapper } from '../upstream/server-request-remapper';
 import { upstreamFailure } from '../upstream/upstream-failure';
 import { BODY_TOO_LARGE, readRequestBody } from './request-body-reader';
 import { relayResponse } from './response-relay';
@@ -123,6 +124,7 @@ export class StandaloneHttpFace {
       if (!res.writableFinished) deadline.abort('client disconnected');
     };
     res.once('close', onClientGone);
+    let askedTheClient = false;
     try {
       let response = await sendOutboundRequest(call.endpoint.url, call.endpoint.agent, {
         method: 'POST',
@@ -153,11 +155,19 @@ export class StandaloneHttpFace {
         res.end(buffered);
         return;
       }
-      const outcome = await relayResponse(response, res);
+      const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
+      const routedCall = call;
+      const outcome = await relayResponse(
+        response,
+        res,
+        isEventStream && routedCall.requestId !== null
+          ? { mayRewrite: ServerRequestRemapper.mayHoldRequest, rewrite: (data) => core.rewriteServerRequest(routedCall, data) }
+          : undefined,
+      );
+      askedTheClient = outcome.rewroteEvents;
       if (outcome.kind === 'upstream-broke') {
         // Timed out or dropped mid-stream: close an SSE stream with the JSON-RPC error the
         // client is waiting for, when no event was cut in half; otherwise cut the connection.
-        const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
         if (isEventStream && outcome.atEventBoundary && call.requestId !== null && !res.destroyed) {
           const failure = upstreamFailure(call.serverName, outcome.error, deadline);
           this.options.metrics.upstreamFailed(call.serverName, failure.code);
@@ -177,7 +187,7 @@ export class StandaloneHttpFace {
     } finally {
       deadline.dispose();
       res.off('close', onClientGone);
-      core.upstreamCallFinished(call);
+      core.upstreamCallFinished(call, askedTheClient);
     }
   }
 

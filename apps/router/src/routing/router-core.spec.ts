@@ -6,6 +6,8 @@ import { pino } from 'pino';
 import { HostOriginPolicy } from '../inbound/host-origin-policy';
 import { InFlightRoutedRequests } from '../session/in-flight-routed-requests';
 import { SessionGate } from '../session/session-gate';
+import { InMemoryServerRequestIdMapper } from '@mcp-gateway/id-mapper';
+import { ServerRequestRemapper } from '../upstream/server-request-remapper';
 import { UpstreamEndpoints } from '../upstream/upstream-endpoints';
 import { UpstreamSessionOpener } from '../upstream/upstream-session-opener';
 import { UpstreamSessions } from '../upstream/upstream-sessions';
@@ -51,6 +53,7 @@ describe('RouterCore decisions', () => {
   let store: InMemorySessionStore;
   let codec: GatewaySessionIdCodec;
   let endpoints: UpstreamEndpoints;
+  let mapper: InMemoryServerRequestIdMapper;
   let core: RouterCore;
   let sessionId: string;
 
@@ -71,6 +74,7 @@ describe('RouterCore decisions', () => {
     endpoints = new UpstreamEndpoints({ logger, credentialRefreshMs: 0 });
     await endpoints.configure(config.servers);
     const gate = new SessionGate(codec, store, 60_000);
+    mapper = new InMemoryServerRequestIdMapper();
     core = new RouterCore({
       routingTable: { current: () => table },
       gate,
@@ -83,6 +87,7 @@ describe('RouterCore decisions', () => {
       }),
       endpoints,
       inFlight: new InFlightRoutedRequests(),
+      serverRequests: new ServerRequestRemapper(mapper, 60_000),
       hostOriginPolicy: new HostOriginPolicy(config.security),
       maxRequestBodyBytes: 1024,
       logger,
@@ -100,6 +105,7 @@ describe('RouterCore decisions', () => {
 
   afterEach(async () => {
     await core.close();
+    await mapper.close();
     await endpoints.close();
     await store.close();
   });
@@ -174,6 +180,22 @@ describe('RouterCore decisions', () => {
     // "42" (a string) is another request than 42.
     await post({ jsonrpc: '2.0', id: 42, method: 'tools/call', params: { name: 'weather_forecast', arguments: {} } });
     expect(await post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: '42' } })).toMatchObject({ kind: 'broker' });
+  });
+
+  it('gives an upstream\'s request during a call a gateway id, and returns the client\'s answer to that upstream under the upstream\'s id', async () => {
+    const call = (await post({ jsonrpc: '2.0', id: 'call-1', method: 'tools/call', params: { name: 'weather_forecast', arguments: {} } })) as UpstreamForward;
+    const asked = await core.rewriteServerRequest(call, JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'elicitation/create', params: { message: 'city?' } }));
+    const gatewayId = JSON.parse(asked ?? '{}').id as string;
+    expect(gatewayId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // Notifications and results pass unchanged.
+    expect(await core.rewriteServerRequest(call, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } }))).toBeUndefined();
+
+    const answer = (await post({ jsonrpc: '2.0', id: gatewayId, result: { action: 'accept', content: { city: 'Oslo' } } })) as UpstreamForward;
+    expect(answer).toMatchObject({ kind: 'upstream', serverName: 'weather', upstreamSessionId: 'upstream-weather-1', renewable: false });
+    expect(JSON.parse(String(answer.body))).toEqual({ jsonrpc: '2.0', id: 0, result: { action: 'accept', content: { city: 'Oslo' } } });
+    // An id can be answered once; a second answer (or an id never issued) goes to the broker.
+    expect(await post({ jsonrpc: '2.0', id: gatewayId, result: {} })).toMatchObject({ kind: 'broker' });
+    expect(await post({ jsonrpc: '2.0', id: 'AAAAAAAAAAAAAAAAAAAAAA', result: {} })).toMatchObject({ kind: 'broker' });
   });
 
   it('passes initialize to the broker and records the session from the broker\'s answer', async () => {

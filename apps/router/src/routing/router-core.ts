@@ -13,13 +13,14 @@ import {
   GatewayError,
   isErrorResponse,
   isRequest,
+  isResponse,
   McpMethod,
   parseJsonRpc,
   routedTarget,
   serializeJsonRpc,
   withRoutedTarget,
 } from '@mcp-gateway/jsonrpc';
-import type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, MethodRoute, RoutedTarget } from '@mcp-gateway/jsonrpc';
+import type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, MethodRoute, RoutedTarget } from '@mcp-gateway/jsonrpc';
 import type { Logger } from '@mcp-gateway/telemetry';
 import { findJsonRpcAnswer } from '../outbound/json-rpc-answer';
 import type { HostOriginPolicy } from '../inbound/host-origin-policy';
@@ -27,6 +28,7 @@ import { requireEventStreamAccepted, requirePostMediaTypes } from '../inbound/me
 import type { InFlightRoutedRequests, InFlightTarget } from '../session/in-flight-routed-requests';
 import type { SessionGate } from '../session/session-gate';
 import type { UpstreamEndpoint, UpstreamEndpoints } from '../upstream/upstream-endpoints';
+import type { ServerRequestRemapper } from '../upstream/server-request-remapper';
 import type { UpstreamSessions } from '../upstream/upstream-sessions';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, PendingInitialize, RouteDecision, UpstreamForward } from './route-decision';
 import type { RouteTarget, RoutingTable } from './routing-table';
@@ -38,6 +40,7 @@ export interface RouterCoreOptions {
   readonly upstreamSessions: UpstreamSessions;
   readonly endpoints: UpstreamEndpoints;
   readonly inFlight: InFlightRoutedRequests;
+  readonly serverRequests: ServerRequestRemapper;
   readonly hostOriginPolicy: HostOriginPolicy;
   readonly maxRequestBodyBytes: number;
   readonly logger: Logger;
@@ -155,9 +158,52 @@ export class RouterCore {
       await gate.requireLive(gatewaySessionId);
       return { kind: 'broker', longLived: false, requestId: isRequest(message) ? message.id : null };
     }
-    // A client's answer to a server-initiated request: the broker owns those exchanges.
-    await gate.requireLive(gate.signedSessionId(request.headers));
+    // A client's answer to a server-initiated request: to the upstream that asked during a
+    // routed call, else to the broker.
+    const gatewaySessionId = gate.signedSessionId(request.headers);
+    if (isResponse(message)) {
+      const answer = await this.answerToUpstream(request, message, gatewaySessionId);
+      if (answer) return answer;
+    }
+    await gate.requireLive(gatewaySessionId);
     return { kind: 'broker', longLived: false, requestId: null };
+  }
+
+  private async answerToUpstream(
+    request: InboundRequest,
+    message: JsonRpcResponse,
+    gatewaySessionId: string,
+  ): Promise<UpstreamForward | undefined> {
+    const route = await this.options.serverRequests.inbound(gatewaySessionId, message);
+    if (!route) return undefined;
+    const { serverName, upstreamSessionId = '' } = route.origin;
+    const server = this.options.routingTable.current().server(serverName);
+    const endpoint = this.options.endpoints.endpoint(serverName, server?.url);
+    if (!endpoint) {
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', `upstream server "${serverName}" is no longer routed`, { server: serverName });
+    }
+    const protocolVersion = this.options.upstreamSessions.protocolVersion(upstreamSessionId) ?? firstHeader(request.headers['mcp-protocol-version']);
+    const traceHeaders = traceContextOf(request.headers);
+    return {
+      kind: 'upstream',
+      serverName,
+      endpoint,
+      gatewaySessionId,
+      upstreamSessionId,
+      headers: upstreamHeaders(endpoint, upstreamSessionId, protocolVersion, traceHeaders),
+      body: route.body,
+      requestId: null,
+      renewable: false,
+      traceHeaders,
+    };
+  }
+
+  /**
+   * An SSE event of a routed call's answer may be a request from the upstream to the
+   * client: give it a gateway id (see ServerRequestRemapper). Undefined = pass unchanged.
+   */
+  rewriteServerRequest(call: UpstreamForward, data: string): Promise<string | undefined> {
+    return this.options.serverRequests.outbound(call, data);
   }
 
   /** Undefined when the request carries no routable target but may still be answered by
@@ -284,9 +330,11 @@ export class RouterCore {
     };
   }
 
-  /** The face is done with a routed call (answered, failed or abandoned). */
-  upstreamCallFinished(call: UpstreamForward): void {
+  /** The face is done with a routed call (answered, failed or abandoned). When the
+   * upstream asked the client something during the call, those ids expire with it. */
+  upstreamCallFinished(call: UpstreamForward, askedTheClient = false): void {
     if (call.requestId !== null) this.options.inFlight.remove(call.gatewaySessionId, call.requestId);
+    if (askedTheClient) this.track(this.options.serverRequests.callFinished(call), 'forgetting server request ids failed');
   }
 
   private async endSession(gatewaySessionId: string): Promise<BrokerForward> {
@@ -294,11 +342,13 @@ export class RouterCore {
     await gate.requireLive(gatewaySessionId);
     const upstream = await gate.end(gatewaySessionId);
     inFlight.forgetSession(gatewaySessionId);
+    this.track(this.options.serverRequests.sessionEnded(gatewaySessionId), 'forgetting server request ids failed');
     if (upstream.size > 0) {
       this.track(
         upstreamSessions.closeAll(upstream, (serverName) =>
           this.options.endpoints.endpoint(serverName, this.options.routingTable.current().server(serverName)?.url),
         ),
+        'closing upstream sessions failed',
       );
     }
     return {
@@ -352,9 +402,9 @@ export class RouterCore {
 
   private readonly background = new Set<Promise<void>>();
 
-  private track(work: Promise<void>): void {
+  private track(work: Promise<void>, failure: string): void {
     const tracked = work
-      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'closing upstream sessions failed'))
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, failure))
       .finally(() => this.background.delete(tracked));
     this.background.add(tracked);
   }

@@ -5,6 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { ClientCapabilities } from '@modelcontextprotocol/client';
 import { parseGatewayConfig } from '@mcp-gateway/config';
 import type { GatewayConfig } from '@mcp-gateway/config';
 import { GatewaySessionIdCodec, InMemorySessionStore } from '@mcp-gateway/session-store';
@@ -37,8 +38,15 @@ export interface RouterTestRig {
   readonly routingService: RoutingTableServiceDouble;
   /** Snapshot the routing double serves for `servers` (version given). */
   snapshotFor(servers: readonly RigServer[], version: number): SnapshotInput;
-  connectClient(options?: { name?: string }): Promise<{ client: Client; transport: StreamableHTTPClientTransport }>;
+  connectClient(options?: ConnectClientOptions): Promise<{ client: Client; transport: StreamableHTTPClientTransport }>;
   close(): Promise<void>;
+}
+
+export interface ConnectClientOptions {
+  readonly name?: string;
+  readonly capabilities?: ClientCapabilities;
+  /** Runs before connect (e.g. setRequestHandler for elicitation). */
+  readonly configure?: (client: Client) => void;
 }
 
 export interface RouterTestRigOptions {
@@ -100,8 +108,9 @@ export async function startRouterTestRig(options: RouterTestRigOptions): Promise
     broker,
     routingService,
     snapshotFor,
-    connectClient: async ({ name = 'spec-client' } = {}) => {
-      const client = new Client({ name, version: '1.0.0' });
+    connectClient: async ({ name = 'spec-client', capabilities, configure } = {}) => {
+      const client = new Client({ name, version: '1.0.0' }, capabilities ? { capabilities } : undefined);
+      configure?.(client);
       const transport = new StreamableHTTPClientTransport(new URL(url));
       await client.connect(transport);
       clients.push(client);

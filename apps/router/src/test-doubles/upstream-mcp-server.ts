@@ -12,6 +12,7 @@ export interface ReceivedUpstreamRequest {
   readonly httpMethod: string;
   readonly sessionId: string | undefined;
   readonly jsonRpcMethod: string | undefined;
+  readonly jsonRpcId: string | number | undefined;
   /** params.name or params.uri of the message, when present. */
   readonly target: string | undefined;
   readonly headers: http.IncomingHttpHeaders;
@@ -56,6 +57,7 @@ export async function startUpstreamMcpServer(
         }
       }
       const message = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+        id?: string | number;
         method?: string;
         params?: { name?: string; uri?: string; ref?: { name?: string; uri?: string } };
       };
@@ -64,6 +66,7 @@ export async function startUpstreamMcpServer(
         httpMethod: req.method ?? '',
         sessionId,
         jsonRpcMethod: message.method,
+        jsonRpcId: message.id,
         target: message.params?.name ?? message.params?.uri ?? message.params?.ref?.name ?? message.params?.ref?.uri,
         headers: req.headers,
       });
