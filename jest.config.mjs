@@ -1,5 +1,5 @@
 // One Jest run over every project: a shared worker pool is faster on two cores than one
 // Jest process per project, and gives one summary for `.ci/run`.
 export default {
-  projects: ['<rootDir>/libs/*/jest.config.mjs', '<rootDir>/apps/*/jest.config.mjs', '<rootDir>/e2e/jest.config.mjs'],
+  projects: ['<rootDir>/libs/*/jest.config.mjs', '<rootDir>/apps/*/jest.config.mjs', '<rootDir>/e2e/jest.config.mjs', '<rootDir>/bench/jest.config.mjs'],
 };
