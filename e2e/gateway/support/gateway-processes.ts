@@ -23,6 +23,8 @@ export interface GatewayConfigOptions {
   servers: readonly GatewayServerEntry[];
   maxRequestBodyBytes?: number;
   upstreamRequestMs?: number;
+  /** Default 1000, so a dead upstream is noticed within about a second. */
+  pingIntervalMs?: number;
 }
 
 /** Upstream state as the broker's /status reports it (the fields the suites read). */
@@ -91,7 +93,7 @@ export function gatewayConfigYaml(options: GatewayConfigOptions): string {
     limits: { maxRequestBodyBytes: options.maxRequestBodyBytes ?? 1_048_576 },
     timeouts: { upstreamConnectMs: 2_000, upstreamRequestMs: options.upstreamRequestMs ?? 30_000 },
     broker: {
-      pingIntervalMs: 1_000,
+      pingIntervalMs: options.pingIntervalMs ?? 1_000,
       listChangedDebounceMs: 50,
       reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
     },
