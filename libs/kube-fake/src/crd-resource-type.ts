@@ -16,6 +16,8 @@ interface CrdVersion {
   schema?: { openAPIV3Schema?: OpenApiSchema };
   subresources?: { status?: object; scale?: object };
   additionalPrinterColumns?: PrinterColumn[];
+  deprecated?: boolean;
+  deprecationWarning?: string;
 }
 
 interface CrdSpec {
@@ -76,5 +78,10 @@ export function resourceTypeFromCrd(crd: JsonObject): ResourceType {
     listSemantics: (version: string) => schemas.get(version)?.listSemantics ?? (() => ATOMIC),
     schema: (version: string) => schemas.get(version),
     printerColumns: (version: string) => byName.get(version)?.additionalPrinterColumns ?? [],
+    deprecationWarning: (version: string) => {
+      const entry = byName.get(version);
+      if (!entry?.deprecated) return undefined;
+      return entry.deprecationWarning ?? `${spec.group}/${version} ${spec.names.kind} is deprecated`;
+    },
   });
 }

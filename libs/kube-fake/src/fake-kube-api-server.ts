@@ -31,6 +31,10 @@ export interface FakeKubeApiServerOptions {
   /** Bearer token → user. Without it every request is an administrator (`system:masters`);
    * with it a request needs a known token and non-masters are checked against RBAC objects. */
   readonly users?: Readonly<Record<string, { readonly name: string; readonly groups?: readonly string[] }>>;
+  /** With `users`: who a request without an Authorization header is (a real server's
+   * anonymous auth). kubectl never sends a bearer token over plain http, so a test that runs
+   * kubectl against an RBAC-enforcing fake names its identity here. Default: 401. */
+  readonly anonymous?: { readonly name: string; readonly groups?: readonly string[] };
   /** Watch duration when the client names no `timeoutSeconds`. Default 1800. */
   readonly defaultWatchTimeoutSeconds?: number;
   /** Delay before the garbage collector reacts to a change. Default 5 ms. */
@@ -215,6 +219,8 @@ export class FakeKubeApiServer {
     const users = this.options.users;
     if (users === undefined) return ADMIN;
     const header = request.headers.authorization ?? '';
+    const anonymous = this.options.anonymous;
+    if (header === '' && anonymous !== undefined) return { name: anonymous.name, groups: [...(anonymous.groups ?? []), 'system:unauthenticated'] };
     const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     const user = users[token];
     if (user === undefined) throw new KubeStatusError(401, 'Unauthorized', 'Unauthorized');
@@ -300,11 +306,19 @@ export class FakeKubeApiServer {
         contentType: request.headers['content-type'] ?? 'application/json',
         rawBody,
         userAgent: request.headers['user-agent'] ?? '',
+        mayCreate: () => {
+          const create: RequestAttributes = { ...(attributes as RequestAttributes), verb: 'create' };
+          const allowed = this.authorizer.authorize(user, create);
+          this.record(user, method, url.pathname, create, allowed ? 201 : 403);
+          return allowed;
+        },
       };
       const result = this.dispatch(verb, resourceRequest);
       this.record(user, method, url.pathname, attributes, result.status);
+      const deprecation = type.deprecationWarning?.(target.version);
+      const warnings = deprecation === undefined ? (result.warnings ?? []) : [deprecation, ...(result.warnings ?? [])];
       const body = (verb === 'list' || verb === 'get') && wantsTable(request.headers.accept) ? toTable(type, target.version, result.body) : result.body;
-      this.send(response, result.status, body, result.warnings);
+      this.send(response, result.status, body, warnings);
     } catch (error) {
       const status = error instanceof KubeStatusError ? error : new KubeStatusError(500, 'InternalError', `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`);
       if (attributes !== undefined) this.record(user, method, url.pathname, attributes, status.code);

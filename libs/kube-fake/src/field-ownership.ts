@@ -292,7 +292,9 @@ export function serverSideApply(request: ApplyRequest): JsonObject {
     const prefix = path.endsWith(`${SEPARATOR}.`) ? path.slice(0, -1) : `${path}${SEPARATOR}`;
     return ownedByOthers.some((other) => other === path || other.startsWith(prefix));
   };
-  const dropped = [...previous].filter((path) => !appliedFields.has(path) && !stillOwned(path));
+  // A path that is now an ancestor of applied fields (an empty map that gained keys) stays.
+  const appliedAncestors = new Set([...appliedFields].flatMap((path) => path.split(SEPARATOR).slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join(SEPARATOR))));
+  const dropped = [...previous].filter((path) => !appliedFields.has(path) && !appliedAncestors.has(path) && !stillOwned(path));
   // Items first (`.`), so that their key fields are not removed one by one.
   dropped.sort((a, b) => Number(b.endsWith(`${SEPARATOR}.`)) - Number(a.endsWith(`${SEPARATOR}.`)));
   for (const path of dropped) {

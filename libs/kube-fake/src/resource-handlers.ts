@@ -18,7 +18,7 @@ import { parseFieldSelector } from './field-selector';
 import type { GarbageCollector } from './garbage-collector';
 import { applyJsonMergePatch } from './json-merge-patch';
 import { applyJsonPatch, JsonPatchError } from './json-patch';
-import { KubeStatusError, alreadyExists, badRequest, expired, invalid, notFound, staleConflict, type StatusCause } from './kube-status-error';
+import { KubeStatusError, alreadyExists, qualifiedResource, badRequest, expired, invalid, notFound, staleConflict, type StatusCause } from './kube-status-error';
 import { parseLabelSelector } from './label-selector';
 import { metadataOf, type JsonObject, type ObjectStore, type StoredObject } from './object-store';
 import type { ResourceCatalog } from './resource-catalog';
@@ -35,6 +35,9 @@ export interface ResourceRequest {
   readonly contentType: string;
   readonly rawBody: string;
   readonly userAgent: string;
+  /** Server-side apply that creates an object also needs `create` permission (the real
+   * server authorizes the implied create); false answers 403. */
+  readonly mayCreate: () => boolean;
 }
 
 export interface HandlerResult {
@@ -369,6 +372,7 @@ export class ResourceHandlers {
       const force = request.query.get('force') === 'true';
       if (live === undefined) {
         if (scope === 'status') throw notFound(type.plural, type.group, request.name ?? '', type.kind);
+        if (!request.mayCreate()) throw new KubeStatusError(403, 'Forbidden', `${qualifiedResource(type.plural, type.group)} "${request.name ?? ''}" is forbidden: server-side apply would create it, and creating is not allowed`);
         const merged = serverSideApply({ live: undefined, applied, manager, force, apiVersion: apiVersionOf(type.group, version), resolver: type.listSemantics(version), scope });
         return this.createObject(type, version, request.namespace, merged, manager, merged);
       }

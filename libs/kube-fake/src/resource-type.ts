@@ -36,6 +36,8 @@ export interface ResourceType {
   /** Custom resources only: validation, pruning, defaulting and CEL rules of a version. */
   readonly schema?: (version: string) => CrdVersionSchema | undefined;
   readonly printerColumns?: (version: string) => readonly PrinterColumn[];
+  /** Custom resources only: the warning a deprecated version answers every request with. */
+  readonly deprecationWarning?: (version: string) => string | undefined;
 }
 
 export const RESOURCE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;

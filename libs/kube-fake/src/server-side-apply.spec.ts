@@ -70,3 +70,17 @@ describe('fake API server: server-side apply through client-node', () => {
     expect(second.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
   });
 });
+
+describe('fake API server: server-side apply of maps that grow', () => {
+  it('keeps a map the manager first applied empty and then filled', async () => {
+    const fx = await startClientNodeFixture();
+    try {
+      const secret = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'growing', namespace: 'default' }, data });
+      await fx.objects.patch(secret({}), undefined, undefined, 'operator', true, k8s.PatchStrategy.ServerSideApply);
+      const grown = (await fx.objects.patch(secret({ key: Buffer.from('v').toString('base64') }), undefined, undefined, 'operator', true, k8s.PatchStrategy.ServerSideApply)) as k8s.V1Secret;
+      expect(grown.data).toEqual({ key: Buffer.from('v').toString('base64') });
+    } finally {
+      await fx.close();
+    }
+  });
+});
