@@ -5,6 +5,7 @@
 
 import http from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { CallDeadline } from '../outbound/call-deadline';
 import { sendOutboundRequest } from '../outbound/outbound-request';
 
 const NOT_FORWARDED = new Set([
@@ -41,8 +42,8 @@ export class BrokerProxy {
     this.agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64, scheduling: 'lifo' });
   }
 
-  send(method: 'POST' | 'GET' | 'DELETE', headers: IncomingHttpHeaders, body: Buffer | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
-    return sendOutboundRequest(this.url, this.agent, { method, headers: forwardableHeaders(headers), body, signal });
+  send(method: 'POST' | 'GET' | 'DELETE', headers: IncomingHttpHeaders, body: Buffer | undefined, deadline: CallDeadline): Promise<http.IncomingMessage> {
+    return sendOutboundRequest(this.url, this.agent, { method, headers: forwardableHeaders(headers), body, deadline });
   }
 
   close(): void {

@@ -130,7 +130,7 @@ export class StandaloneHttpFace {
         method: 'POST',
         headers: call.headers,
         body: call.body,
-        signal: deadline.signal,
+        deadline,
       });
       let buffered: Buffer | undefined;
       if (call.renewable) {
@@ -146,7 +146,7 @@ export class StandaloneHttpFace {
             method: 'POST',
             headers: call.headers,
             body: call.body,
-            signal: deadline.signal,
+            deadline,
           });
         }
       }
@@ -201,7 +201,7 @@ export class StandaloneHttpFace {
     res.once('close', onClientGone);
     try {
       const method = request.httpMethod as 'POST' | 'GET' | 'DELETE';
-      const response = await broker.send(method, request.headers, request.body, deadline.signal);
+      const response = await broker.send(method, request.headers, request.body, deadline);
       if (decision.initialize) {
         const body = await readSmallBody(response);
         await core.recordInitializedSession(decision.initialize, response.statusCode ?? 502, response.headers, body);

@@ -23,11 +23,19 @@ export function storeFailure(error: unknown): unknown {
   return error;
 }
 
+/** Most verified ids remembered (oldest forgotten first). */
+const MAX_REMEMBERED_IDS = 50_000;
+
 export class SessionGate {
+  /** Ids whose signature verified → when they expire: an HMAC per session, not per request.
+   * Only verified ids enter, so a forged id is always checked in full. */
+  private readonly verified = new Map<string, number>();
+
   constructor(
     private readonly codec: GatewaySessionIdCodec,
     private readonly store: SessionStore,
     private readonly idleTtlMs: number,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** The signed gateway session id of a request, or the error to answer (400 / 404). */
@@ -37,8 +45,24 @@ export class SessionGate {
     if (id === undefined || id === '') {
       throw new GatewayError('SESSION_REQUIRED', 'Bad Request: Mcp-Session-Id header is required');
     }
-    if (!this.codec.verify(id)) throw sessionNotFound();
+    const expiresAtMs = this.verified.get(id);
+    if (expiresAtMs !== undefined && expiresAtMs > this.clock()) return id;
+    if (!this.codec.verify(id)) {
+      this.verified.delete(id);
+      throw sessionNotFound();
+    }
+    this.remember(id);
     return id;
+  }
+
+  private remember(id: string): void {
+    const expiresAtMs = this.codec.expiresAtMs(id);
+    if (expiresAtMs === undefined) return;
+    if (this.verified.size >= MAX_REMEMBERED_IDS) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(id, expiresAtMs);
   }
 
   /** One round trip: the session still exists (its idle expiry slides). */
@@ -86,6 +110,7 @@ export class SessionGate {
 
   /** Ends the session; returns its upstream sessions (server → id) to close upstream. */
   async end(gatewaySessionId: string): Promise<ReadonlyMap<string, string>> {
+    this.verified.delete(gatewaySessionId);
     try {
       return await this.store.deleteSession(gatewaySessionId);
     } catch (error) {

@@ -57,7 +57,7 @@ export class UpstreamSessionOpener {
           accept: 'application/json, text/event-stream',
         },
         body: initialize,
-        signal: deadline.signal,
+        deadline,
       });
       const body = await readSmallBody(response);
       if (response.statusCode !== 200) {
@@ -81,7 +81,7 @@ export class UpstreamSessionOpener {
           ...(sessionId === '' ? {} : { 'mcp-session-id': sessionId }),
         },
         body: '{"jsonrpc":"2.0","method":"notifications/initialized"}',
-        signal: deadline.signal,
+        deadline,
       });
       initialized.resume();
       const status = initialized.statusCode ?? 0;
@@ -107,7 +107,7 @@ export class UpstreamSessionOpener {
           'mcp-session-id': upstreamSessionId,
           ...(protocolVersion ? { 'mcp-protocol-version': protocolVersion } : {}),
         },
-        signal: deadline.signal,
+        deadline,
       });
       response.resume();
       return (response.statusCode ?? 0) < 300;
