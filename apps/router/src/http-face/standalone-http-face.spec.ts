@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import http from 'node:http';
 import * as z from 'zod';
 import { ResourceTemplate } from '@modelcontextprotocol/server';
 import type { McpServer } from '@modelcontextprotocol/server';
@@ -252,6 +253,24 @@ describe('standalone HTTP face: routed calls', () => {
     expect(text).toMatch(/mcp_gateway_router_requests_total\{decision="broker"\} [1-9]/);
     expect(text).toMatch(/mcp_gateway_router_upstream_sessions_opened_total\{server="files"\} [1-9]/);
     expect(text).toContain('mcp_gateway_router_routing_table_version 1');
+  });
+
+  it('abandons the upstream call when the client disconnects', async () => {
+    const { transport } = await rig.connectClient();
+    const before = weather.abandonedRequests();
+    const request = http.request(rig.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': transport.sessionId ?? '',
+      },
+    });
+    request.on('error', () => undefined);
+    request.end(JSON.stringify({ jsonrpc: '2.0', id: 'left', method: 'tools/call', params: { name: 'weather_wait_for_cancel', arguments: { label: 'left' } } }));
+    await waitFor(() => weather.received.some((r) => r.jsonRpcId === 'left') || undefined, { what: 'the call at the upstream' });
+    request.destroy();
+    await waitFor(() => (weather.abandonedRequests() > before ? true : undefined), { what: 'the router to give up the upstream call' });
   });
 
   it('DELETE ends the session: every upstream session is closed upstream and the broker is told', async () => {

@@ -53,7 +53,7 @@ export class CallDeadline {
 
   /** The caller gave up (client gone, router closing). */
   abort(reason: string): void {
-    this.dispose();
+    if (this.timer) clearTimeout(this.timer);
     this.fire(new Error(reason));
   }
 

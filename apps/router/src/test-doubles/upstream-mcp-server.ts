@@ -23,6 +23,8 @@ export interface UpstreamMcpServer {
   readonly url: string;
   readonly received: ReceivedUpstreamRequest[];
   initializeCount(): number;
+  /** POSTs whose connection closed before the answer was complete (the caller gave up). */
+  abandonedRequests(): number;
   /** Session ids this server issued and still holds. */
   liveSessions(): string[];
   /** The server forgets every session (as after a restart): the next request gets 404. */
@@ -42,8 +44,12 @@ export async function startUpstreamMcpServer(
 ): Promise<UpstreamMcpServer> {
   const sessions = new Map<string, { transport: NodeStreamableHTTPServerTransport; server: McpServer }>();
   const received: ReceivedUpstreamRequest[] = [];
+  let abandoned = 0;
 
   const httpServer = http.createServer((req, res) => {
+    res.once('close', () => {
+      if (!res.writableFinished) abandoned += 1;
+    });
     void (async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -111,6 +117,7 @@ export async function startUpstreamMcpServer(
     url: `http://127.0.0.1:${port}/mcp`,
     received,
     initializeCount: () => received.filter((r) => r.jsonRpcMethod === 'initialize').length,
+    abandonedRequests: () => abandoned,
     liveSessions: () => [...sessions.keys()],
     forgetSessions: closeSessions,
     stop: async () => {
