@@ -43,9 +43,19 @@ function requestTargetOf(url: URL): RequestTarget {
 
 export function sendOutboundRequest(url: URL, agent: http.Agent, request: OutboundRequest): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
+    const target = requestTargetOf(url);
     const headers = request.body === undefined ? request.headers : { ...request.headers, 'content-length': bodyLength(request.body) };
-    const send = url.protocol === 'https:' ? https.request : http.request;
-    const outgoing = send({ ...requestTargetOf(url), method: request.method, headers, agent });
+    const send = target.protocol === 'https:' ? https.request : http.request;
+    const outgoing = send({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
+      auth: target.auth,
+      method: request.method,
+      headers,
+      agent,
+    });
     outgoing.once('response', resolve);
     outgoing.once('error', reject);
     request.deadline.attach(outgoing);
