@@ -159,6 +159,12 @@ describe('standalone HTTP face: errors the client sees', () => {
     expect(text.status).toBe(415);
   });
 
+  it('answers an unsupported MCP-Protocol-Version header with 400', async () => {
+    const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 12, method: 'ping' }), { 'mcp-protocol-version': '2023-01-01' });
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer).message).toMatch(/Unsupported protocol version: 2023-01-01/);
+  });
+
   it('answers an unknown tool with -32602 naming it, in an HTTP 200', async () => {
     const answer = await post(JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'weather_nope', arguments: {} } }));
     expect(answer.status).toBe(200);

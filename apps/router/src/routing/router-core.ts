@@ -25,6 +25,7 @@ import type { Logger } from '@mcp-gateway/telemetry';
 import { findJsonRpcAnswer } from '../outbound/json-rpc-answer';
 import type { HostOriginPolicy } from '../inbound/host-origin-policy';
 import { requireEventStreamAccepted, requirePostMediaTypes } from '../inbound/media-type-rules';
+import { unsupportedProtocolVersion } from '../inbound/protocol-version-header';
 import type { InFlightRoutedRequests, InFlightTarget } from '../session/in-flight-routed-requests';
 import type { SessionGate } from '../session/session-gate';
 import type { UpstreamEndpoint, UpstreamEndpoints } from '../upstream/upstream-endpoints';
@@ -89,12 +90,12 @@ export class RouterCore {
       switch (request.httpMethod) {
         case 'POST':
           requirePostMediaTypes(request.headers);
-          return undefined;
+          return this.checkProtocolVersion(request.headers);
         case 'GET':
           requireEventStreamAccepted(request.headers);
-          return undefined;
+          return this.checkProtocolVersion(request.headers);
         case 'DELETE':
-          return undefined;
+          return this.checkProtocolVersion(request.headers);
         default:
           return {
             kind: 'answer',
@@ -106,6 +107,11 @@ export class RouterCore {
     } catch (error) {
       return this.errorAnswer(error, null);
     }
+  }
+
+  private checkProtocolVersion(headers: IncomingHttpHeaders): ImmediateAnswer | undefined {
+    const refusal = unsupportedProtocolVersion(headers);
+    return refusal && { kind: 'answer', status: 400, headers: JSON_HEADERS, body: JSON.stringify(refusal) };
   }
 
   /** Decides where one request goes. Never throws: failures become an ImmediateAnswer. */
