@@ -76,11 +76,20 @@ function textOf(result: unknown): string {
 describe('standalone HTTP face: routed calls', () => {
   let weather: UpstreamMcpServer;
   let files: UpstreamMcpServer;
+  let docs: UpstreamMcpServer;
   let rig: RouterTestRig;
 
   beforeAll(async () => {
     weather = await startUpstreamMcpServer('weather', registerWeather);
     files = await startUpstreamMcpServer('files', registerFiles);
+    docs = await startUpstreamMcpServer(
+      'docs',
+      (server) =>
+        server.registerResource('readme', 'file:///readme.md', { mimeType: 'text/markdown' }, async (uri) => ({
+          contents: [{ uri: uri.href, mimeType: 'text/markdown', text: '# Read me' }],
+        })),
+      { jsonResponse: true },
+    );
     rig = await startRouterTestRig({
       servers: [
         {
@@ -92,6 +101,7 @@ describe('standalone HTTP face: routed calls', () => {
           resourceTemplates: ['city://{name}/today'],
         },
         { upstream: files, prefix: '', tools: ['read_file'] },
+        { upstream: docs, prefix: 'docs_', resources: ['file:///readme.md'] },
       ],
     });
   });
@@ -100,6 +110,7 @@ describe('standalone HTTP face: routed calls', () => {
     await rig.close();
     await weather.stop();
     await files.stop();
+    await docs.stop();
   });
 
   it('routes a prefixed tool call to its upstream with the prefix stripped', async () => {
@@ -124,6 +135,16 @@ describe('standalone HTTP face: routed calls', () => {
     expect(JSON.stringify(today.contents)).toContain('sunny in lyon');
     const reads = weather.received.filter((r) => r.jsonRpcMethod === 'resources/read').map((r) => r.target);
     expect(reads.slice(-2)).toEqual(['file:///stations.csv', 'city://lyon/today']);
+    // The client gets the gateway URIs it asked for back, not the upstream's own.
+    expect(stations.contents.map((c) => c.uri)).toEqual(['weather_file:///stations.csv']);
+    expect(today.contents.map((c) => c.uri)).toEqual(['weather_city://lyon/today']);
+  });
+
+  it('gives gateway URIs back when the upstream answers resources/read with one JSON body', async () => {
+    const { client } = await rig.connectClient();
+    const readme = await client.readResource({ uri: 'docs_file:///readme.md' });
+    expect(readme.contents).toEqual([{ uri: 'docs_file:///readme.md', mimeType: 'text/markdown', text: '# Read me' }]);
+    expect(docs.received.filter((r) => r.jsonRpcMethod === 'resources/read').at(-1)?.target).toBe('file:///readme.md');
   });
 
   it('routes a call to a server without prefix under the same name', async () => {

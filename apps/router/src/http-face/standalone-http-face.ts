@@ -13,7 +13,6 @@ import { CallDeadline } from '../outbound/call-deadline';
 import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } from '../routing/route-decision';
 import type { RouterCore } from '../routing/router-core';
-import { ServerRequestRemapper } from '../upstream/server-request-remapper';
 import { upstreamFailure } from '../upstream/upstream-failure';
 import { BODY_TOO_LARGE, readRequestBody } from './request-body-reader';
 import { relayResponse } from './response-relay';
@@ -27,6 +26,9 @@ export interface StandaloneHttpFaceOptions {
   readonly logger: Logger;
   readonly metrics: RouterMetrics;
 }
+
+/** Largest JSON answer the router reads whole to rewrite (resources/read results). */
+const MAX_REWRITTEN_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** Response headers never relayed (RFC 9110 §7.6.1 hop-by-hop) or replaced by the router. */
 const NOT_RELAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'trailer', 'proxy-connection', 'mcp-session-id']);
@@ -150,20 +152,30 @@ export class StandaloneHttpFace {
           });
         }
       }
-      res.writeHead(response.statusCode ?? 502, relayedHeaders(response.headers, call.gatewaySessionId));
+      const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
+      if (!buffered && !isEventStream && call.resultUriPrefix !== undefined && response.statusCode === 200) {
+        // A resources/read answer in one JSON body: read it whole to give its URIs the prefix.
+        buffered = await readSmallBody(response, MAX_REWRITTEN_ANSWER_BYTES);
+        const rewritten = core.rewriteUpstreamAnswer(call, buffered);
+        if (rewritten !== undefined) buffered = Buffer.from(rewritten);
+        res.writeHead(200, { ...relayedHeaders(response.headers, call.gatewaySessionId), 'content-length': buffered.length });
+        res.end(buffered);
+        return;
+      }
+      const routedCall = call;
+      const rewriter =
+        isEventStream && !buffered && routedCall.requestId !== null
+          ? { mayRewrite: (data: string | Buffer) => core.mayRewriteUpstreamEvent(routedCall, data), rewrite: (data: string) => core.rewriteUpstreamEvent(routedCall, data) }
+          : undefined;
+      const headers = relayedHeaders(response.headers, call.gatewaySessionId);
+      // Rewritten events change the length: an upstream that sized its SSE answer is relayed chunked.
+      if (rewriter) delete headers['content-length'];
+      res.writeHead(response.statusCode ?? 502, headers);
       if (buffered) {
         res.end(buffered);
         return;
       }
-      const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
-      const routedCall = call;
-      const outcome = await relayResponse(
-        response,
-        res,
-        isEventStream && routedCall.requestId !== null
-          ? { mayRewrite: ServerRequestRemapper.mayHoldRequest, rewrite: (data) => core.rewriteServerRequest(routedCall, data) }
-          : undefined,
-      );
+      const outcome = await relayResponse(response, res, rewriter);
       askedTheClient = outcome.rewroteEvents;
       if (outcome.kind === 'upstream-broke') {
         // Timed out or dropped mid-stream: close an SSE stream with the JSON-RPC error the

@@ -62,6 +62,9 @@ export interface UpstreamForward {
   readonly renewable: boolean;
   /** Trace context to send along when a session must be opened again. */
   readonly traceHeaders: OutgoingHttpHeaders;
+  /** Set for `resources/read` through a prefixed server: what to put in front of each
+   * content URI of the result so the client gets gateway URIs back. */
+  readonly resultUriPrefix?: string;
 }
 
 export type RouteDecision = ImmediateAnswer | BrokerForward | UpstreamForward;

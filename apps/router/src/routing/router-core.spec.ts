@@ -43,7 +43,7 @@ const table = RoutingTable.fromSnapshot({
     { gatewayName: 'read_file', server: 'files', upstreamName: 'read_file' },
   ],
   prompts: [{ gatewayName: 'weather_summary', server: 'weather', upstreamName: 'summary' }],
-  resources: [],
+  resources: [{ gatewayUri: 'weather_file:///stations.csv', server: 'weather', upstreamUri: 'file:///stations.csv' }],
   resourceTemplates: [],
 });
 
@@ -184,11 +184,11 @@ describe('RouterCore decisions', () => {
 
   it('gives an upstream\'s request during a call a gateway id, and returns the client\'s answer to that upstream under the upstream\'s id', async () => {
     const call = (await post({ jsonrpc: '2.0', id: 'call-1', method: 'tools/call', params: { name: 'weather_forecast', arguments: {} } })) as UpstreamForward;
-    const asked = await core.rewriteServerRequest(call, JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'elicitation/create', params: { message: 'city?' } }));
+    const asked = await core.rewriteUpstreamEvent(call, JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'elicitation/create', params: { message: 'city?' } }));
     const gatewayId = JSON.parse(asked ?? '{}').id as string;
     expect(gatewayId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     // Notifications and results pass unchanged.
-    expect(await core.rewriteServerRequest(call, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } }))).toBeUndefined();
+    expect(await core.rewriteUpstreamEvent(call, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } }))).toBeUndefined();
 
     const answer = (await post({ jsonrpc: '2.0', id: gatewayId, result: { action: 'accept', content: { city: 'Oslo' } } })) as UpstreamForward;
     expect(answer).toMatchObject({ kind: 'upstream', serverName: 'weather', upstreamSessionId: 'upstream-weather-1', renewable: false });
@@ -196,6 +196,20 @@ describe('RouterCore decisions', () => {
     // An id can be answered once; a second answer (or an id never issued) goes to the broker.
     expect(await post({ jsonrpc: '2.0', id: gatewayId, result: {} })).toMatchObject({ kind: 'broker' });
     expect(await post({ jsonrpc: '2.0', id: 'AAAAAAAAAAAAAAAAAAAAAA', result: {} })).toMatchObject({ kind: 'broker' });
+  });
+
+  it('gives resources/read results through a prefixed server their gateway URIs back', async () => {
+    const read = (await post({ jsonrpc: '2.0', id: 9, method: 'resources/read', params: { uri: 'weather_file:///stations.csv' } })) as UpstreamForward;
+    expect(read.resultUriPrefix).toBe('weather_');
+    expect(JSON.parse(String(read.body)).params.uri).toBe('file:///stations.csv');
+    const upstreamAnswer = { jsonrpc: '2.0', id: 9, result: { contents: [{ uri: 'file:///stations.csv', text: 'id,name' }] } };
+    const expected = { jsonrpc: '2.0', id: 9, result: { contents: [{ uri: 'weather_file:///stations.csv', text: 'id,name' }] } };
+    expect(JSON.parse(core.rewriteUpstreamAnswer(read, Buffer.from(JSON.stringify(upstreamAnswer))) ?? '{}')).toEqual(expected);
+    expect(JSON.parse((await core.rewriteUpstreamEvent(read, JSON.stringify(upstreamAnswer))) ?? '{}')).toEqual(expected);
+    // Errors pass unchanged; tools get no URI rewriting.
+    expect(core.rewriteUpstreamAnswer(read, Buffer.from('{"jsonrpc":"2.0","id":9,"error":{"code":-32002,"message":"gone"}}'))).toBeUndefined();
+    const call = (await post({ jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'weather_forecast', arguments: {} } })) as UpstreamForward;
+    expect(call.resultUriPrefix).toBeUndefined();
   });
 
   it('passes initialize to the broker and records the session from the broker\'s answer', async () => {

@@ -29,7 +29,8 @@ import { unsupportedProtocolVersion } from '../inbound/protocol-version-header';
 import type { InFlightRoutedRequests, InFlightTarget } from '../session/in-flight-routed-requests';
 import type { SessionGate } from '../session/session-gate';
 import type { UpstreamEndpoint, UpstreamEndpoints } from '../upstream/upstream-endpoints';
-import type { ServerRequestRemapper } from '../upstream/server-request-remapper';
+import { mayHoldResourceContents, withGatewayResourceUris } from '../upstream/resource-uri-prefixer';
+import { ServerRequestRemapper } from '../upstream/server-request-remapper';
 import type { UpstreamSessions } from '../upstream/upstream-sessions';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, PendingInitialize, RouteDecision, UpstreamForward } from './route-decision';
 import type { RouteTarget, RoutingTable } from './routing-table';
@@ -204,12 +205,10 @@ export class RouterCore {
     };
   }
 
-  /**
-   * An SSE event of a routed call's answer may be a request from the upstream to the
-   * client: give it a gateway id (see ServerRequestRemapper). Undefined = pass unchanged.
-   */
-  rewriteServerRequest(call: UpstreamForward, data: string): Promise<string | undefined> {
-    return this.options.serverRequests.outbound(call, data);
+  /** A JSON (not SSE) answer of a routed call, as the client must see it; undefined =
+   * unchanged. Only resources/read results through a prefixed server change. */
+  rewriteUpstreamAnswer(call: UpstreamForward, body: Buffer): string | undefined {
+    return call.resultUriPrefix === undefined ? undefined : withGatewayResourceUris(body, call.resultUriPrefix);
   }
 
   /** Undefined when the request carries no routable target but may still be answered by
@@ -244,7 +243,7 @@ export class RouterCore {
     const protocolVersion = upstreamSessions.protocolVersion(upstreamSessionId) ?? firstHeader(request.headers['mcp-protocol-version']);
     const forwardedBody = resolved.upstreamValue === target.value ? body : serializeJsonRpc(withRoutedTarget(message, resolved.upstreamValue));
     inFlight.add(gatewaySessionId, message.id, { serverName, upstreamSessionId, protocolVersion });
-    return {
+    const decision: UpstreamForward = {
       kind: 'upstream',
       serverName,
       endpoint,
@@ -256,6 +255,29 @@ export class RouterCore {
       renewable: true,
       traceHeaders,
     };
+    // resources/read through a prefixed server: the result's URIs get the prefix back.
+    if (message.method === McpMethod.ResourcesRead && resolved.upstreamValue !== target.value && target.value.endsWith(resolved.upstreamValue)) {
+      return { ...decision, resultUriPrefix: target.value.slice(0, target.value.length - resolved.upstreamValue.length) };
+    }
+    return decision;
+  }
+
+  /**
+   * One SSE event of a routed call's answer, as the client must see it: a request from the
+   * upstream gets a gateway id (see ServerRequestRemapper); a resources/read result through
+   * a prefixed server gets gateway URIs. Undefined = pass the event unchanged.
+   */
+  async rewriteUpstreamEvent(call: UpstreamForward, data: string): Promise<string | undefined> {
+    if (call.resultUriPrefix !== undefined && mayHoldResourceContents(data)) {
+      const rewritten = withGatewayResourceUris(data, call.resultUriPrefix);
+      if (rewritten !== undefined) return rewritten;
+    }
+    return ServerRequestRemapper.mayHoldRequest(data) ? this.options.serverRequests.outbound(call, data) : undefined;
+  }
+
+  /** Whether an SSE event of `call`'s answer may need rewriting (cheap byte test). */
+  mayRewriteUpstreamEvent(call: UpstreamForward, data: string | Buffer): boolean {
+    return ServerRequestRemapper.mayHoldRequest(data) || (call.resultUriPrefix !== undefined && mayHoldResourceContents(data));
   }
 
   /** notifications/cancelled for a request running on an upstream goes to that upstream. */
