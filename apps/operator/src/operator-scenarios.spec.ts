@@ -18,7 +18,8 @@ import { OPERATOR_PERMISSIONS, resourceName } from './rbac/operator-permissions'
 import { leaderElectionRole, operatorClusterRole, OPERATOR_CLUSTER_ROLE_NAME, LEADER_ELECTION_ROLE_NAME } from './rbac/operator-rbac-manifests';
 import { REGISTRATION_FINALIZER } from './server-registration/server-registration-reconciler';
 import { ClusterActor, conditionOf, secretText } from './spec-support/cluster-actor';
-import { createGateway, createUpstream, grantReference, registration } from './spec-support/gateway-fixtures';
+import { createGateway, createUpstream, grantReference, listenerConditions, registration } from './spec-support/gateway-fixtures';
+import { LISTENER_CONDITION_TYPE } from './gateway-extension/gateway-listener-status';
 import { KubectlRunner, kubectlAvailable } from './spec-support/kubectl-runner';
 import { FAST_LEADER_ELECTION, startInProcessOperator, type InProcessOperator } from './spec-support/operator-harness';
 import { RELEASE_NOTES_EXTENSION, RELEASE_NOTES_EXTENSION_WITH_SESSION_STORE } from './spec-support/release-notes-examples';
@@ -173,6 +174,11 @@ describe('operator scenarios (in-process operator bound to the generated RBAC)',
       await eventually('a Ready Event', async () => ((await eventReasons()).includes('Ready') ? true : undefined));
       expect(await eventReasons()).toEqual(expect.arrayContaining(['DeploymentNotReady', 'Ready']));
       expect(await kubectl.run('get', 'mcpge', 'mcp-gateway')).toMatch(/mcp-gateway\s+True\s+mcp-gateway\s+mcp/);
+    });
+
+    it("notes on the Gateway listener's status that the extension programs it, beside the Gateway controller's conditions", async () => {
+      await eventually('the listener condition', async () => ((await listenerConditions(actor, 'gateway-system', 'mcp-gateway'))['mcp']?.includes(LISTENER_CONDITION_TYPE) ? true : undefined));
+      expect(await listenerConditions(actor, 'gateway-system', 'mcp-gateway')).toEqual({ mcp: ['Accepted', 'Programmed', LISTENER_CONDITION_TYPE], web: ['Accepted', 'Programmed'] });
     });
 
     (kubectlAvailable ? it : it.skip)('the session-store example waits for its Secret, then injects the Redis URL from it', async () => {
@@ -365,6 +371,7 @@ describe('operator scenarios (in-process operator bound to the generated RBAC)',
         ]);
         return left.every((object) => object === undefined) ? true : undefined;
       });
+      expect(await listenerConditions(actor, 'team-a', 'shared')).toEqual({ mcp: ['Accepted', 'Programmed'] });
       await readyReason(Resources.MCPServerRegistration, 'team-b', 'forecast', 'NoGatewayExtension');
       await actor.delete(Resources.MCPServerRegistration, 'team-b', 'forecast');
       await eventually('a registration with no gateway left to be released at once', async () => ((await get(Resources.MCPServerRegistration, 'team-b', 'forecast')) === undefined ? true : undefined));

@@ -283,7 +283,7 @@ export function serverSideApply(request: ApplyRequest): JsonObject {
       causes: conflicts.map((conflict) => ({ reason: 'FieldManagerConflict', message: `conflict with "${conflict.manager}"`, field: describePath(conflict.path) })),
     });
   }
-  const body = scope === 'status' ? { status: applied['status'] } : Object.fromEntries(Object.entries(applied).filter(([key]) => key !== 'status' && key !== 'apiVersion' && key !== 'kind'));
+  const body = scope === 'status' ? (applied['status'] === undefined ? {} : { status: applied['status'] }) : Object.fromEntries(Object.entries(applied).filter(([key]) => key !== 'status' && key !== 'apiVersion' && key !== 'kind'));
   const merged = mergeApplied(live ?? {}, body, resolver, []) as JsonObject;
   let mine = owned.find((set) => sameOwner(set, manager, 'Apply', scope));
   const previous = mine?.fields ?? new Set<string>();

@@ -48,6 +48,14 @@ export const BUILTIN_LIST_SEMANTICS: Readonly<Record<string, Readonly<Record<str
   '/ServiceAccount': { secrets: mapBy('name'), imagePullSecrets: mapBy('name') },
   '/Namespace': { 'status.conditions': mapBy('type') },
   'apiextensions.k8s.io/CustomResourceDefinition': { 'status.conditions': mapBy('type') },
+  // Gateway API (gateway.networking.k8s.io v1 types: listeners and their status keyed by name).
+  'gateway.networking.k8s.io/Gateway': {
+    'spec.listeners': mapBy('name'),
+    'status.conditions': mapBy('type'),
+    'status.listeners': mapBy('name'),
+    'status.listeners[].conditions': mapBy('type'),
+  },
+  'gateway.networking.k8s.io/HTTPRoute': { 'status.parents[].conditions': mapBy('type') },
 };
 
 export function builtinListSemantics(group: string, kind: string): ListSemanticsResolver {

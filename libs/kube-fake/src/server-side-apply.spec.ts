@@ -84,3 +84,25 @@ describe('fake API server: server-side apply of maps that grow', () => {
     }
   });
 });
+
+describe('fake API server: server-side apply to a shared status', () => {
+  it('lets two managers own conditions in one listener entry, and an empty apply take back only its own', async () => {
+    const fx = await startClientNodeFixture();
+    try {
+      const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'shared', namespace: 'default' } };
+      await fx.objects.create({ ...gateway, spec: { gatewayClassName: 'x', listeners: [{ name: 'mcp', port: 80, protocol: 'HTTP' }] } } as k8s.KubernetesObject);
+      const applyStatus = (manager: string, status: object | undefined) =>
+        fx.custom.patchNamespacedCustomObjectStatus(
+          { group: 'gateway.networking.k8s.io', version: 'v1', namespace: 'default', plural: 'gateways', name: 'shared', body: { ...gateway, ...(status === undefined ? {} : { status }) }, fieldManager: manager, force: true },
+          k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
+        ) as Promise<{ status?: { listeners?: Array<{ name: string; attachedRoutes?: number; conditions: Array<{ type: string }> }> } }>;
+      await applyStatus('controller', { listeners: [{ name: 'mcp', attachedRoutes: 1, conditions: [{ type: 'Accepted', status: 'True' }] }] });
+      const both = await applyStatus('extension', { listeners: [{ name: 'mcp', conditions: [{ type: 'example.com/Extra', status: 'True' }] }] });
+      expect(both.status?.listeners?.[0]?.conditions.map((condition) => condition.type)).toEqual(['Accepted', 'example.com/Extra']);
+      const released = await applyStatus('extension', undefined);
+      expect(released.status?.listeners).toEqual([{ name: 'mcp', attachedRoutes: 1, conditions: [{ type: 'Accepted', status: 'True' }] }]);
+    } finally {
+      await fx.close();
+    }
+  });
+});

@@ -24,6 +24,8 @@ import { componentNames, type ComponentNames } from './component-names';
 import { checkExtension } from './extension-acceptance';
 import { extensionComponents, ownedMetadata, SIGNING_KEY_SECRET_KEY } from './extension-components';
 import { CONFIG_FILE_KEY, renderGatewayConfig, VIRTUAL_SERVERS_FILE_KEY } from './gateway-config-rendering';
+import { GATEWAY_STATUS_FINALIZER, GatewayListenerStatus } from './gateway-listener-status';
+import { extensionTarget } from '../topology/gateway-parent';
 
 export interface GatewayExtensionReconcilerOptions {
   readonly client: KubeClient;
@@ -51,12 +53,18 @@ export class GatewayExtensionReconciler implements Reconciler {
   async reconcile(request: ReconcileRequest, context: ReconcileContext): Promise<ReconcileResult | undefined> {
     const { view, status } = this.options;
     const extension = view.get(Resources.MCPGatewayExtension, request.namespace, request.name);
-    // Gone or going: owner references make the garbage collector remove what it owned.
-    if (extension === undefined || extension.metadata.deletionTimestamp !== undefined) return undefined;
+    if (extension === undefined) return undefined;
+    // Going: take our marks off the Gateway's status; owner references make the garbage
+    // collector remove everything else once the extension is gone.
+    if (extension.metadata.deletionTimestamp !== undefined) {
+      await this.releaseGateway(extension);
+      return undefined;
+    }
 
     const acceptance = checkExtension(extension, view);
     if (!acceptance.accepted) {
       context.logger.info({ reason: acceptance.reason }, acceptance.message);
+      await this.releaseGateway(extension);
       await status.write(Resources.MCPGatewayExtension, extension, [
         { type: ConditionType.Accepted, status: 'False', reason: acceptance.reason, message: acceptance.message },
         { type: ConditionType.Ready, status: 'False', reason: acceptance.reason, message: acceptance.message },
@@ -86,6 +94,10 @@ export class GatewayExtensionReconciler implements Reconciler {
     }
     if ((spec.httpRouteManagement ?? HttpRouteManagement.Enabled) === HttpRouteManagement.Disabled) await this.removeOwnedRoute(extension, names);
 
+    if (await this.listenerStatus.program(extension, acceptance.gateway, acceptance.listeners.map((listener) => listener.name))) {
+      await this.holdFinalizer(extension);
+    }
+
     const broker = deploymentAvailable(view.get(Resources.Deployment, extension.metadata.namespace, names.broker));
     const router = deploymentAvailable(view.get(Resources.Deployment, extension.metadata.namespace, names.router));
     const ready: DesiredCondition =
@@ -97,6 +109,30 @@ export class GatewayExtensionReconciler implements Reconciler {
       ready,
     ]);
     return undefined;
+  }
+
+  private get listenerStatus(): GatewayListenerStatus {
+    return new GatewayListenerStatus(this.options.client);
+  }
+
+  private async holdFinalizer(extension: KubeObject): Promise<void> {
+    const finalizers = extension.metadata.finalizers ?? [];
+    if (finalizers.includes(GATEWAY_STATUS_FINALIZER)) return;
+    await this.options.client.mergePatch(Resources.MCPGatewayExtension, extension.metadata.namespace, extension.metadata.name ?? '', {
+      metadata: { resourceVersion: extension.metadata.resourceVersion, finalizers: [...finalizers, GATEWAY_STATUS_FINALIZER] },
+    });
+  }
+
+  /** Clears this extension's conditions from its Gateway's status, then lets it go. */
+  private async releaseGateway(extension: KubeObject): Promise<void> {
+    const finalizers = extension.metadata.finalizers ?? [];
+    if (!finalizers.includes(GATEWAY_STATUS_FINALIZER)) return;
+    const target = extensionTarget(extension);
+    const gateway = this.options.view.get(Resources.Gateway, target.namespace, target.name);
+    if (gateway !== undefined) await this.listenerStatus.release(extension, gateway);
+    await this.options.client.mergePatch(Resources.MCPGatewayExtension, extension.metadata.namespace, extension.metadata.name ?? '', {
+      metadata: { resourceVersion: extension.metadata.resourceVersion, finalizers: finalizers.filter((finalizer) => finalizer !== GATEWAY_STATUS_FINALIZER) },
+    });
   }
 
   private async applySecrets(extension: KubeObject, names: ComponentNames, configYaml: string, credentials: ReadonlyArray<readonly [string, string]>): Promise<void> {

@@ -95,14 +95,15 @@ export class KubeClient {
     );
   }
 
-  /** Server-side apply to the `/status` subresource: only the status fields in `object` become ours. */
-  async applyStatus(resource: KubeResource, object: KubeObject): Promise<KubeObject> {
+  /** Server-side apply to the `/status` subresource: only the status fields in `object` become
+   * ours. A distinct `fieldManager` lets several writers share one object's status. */
+  async applyStatus(resource: KubeResource, object: KubeObject, fieldManager: string = this.fieldManager): Promise<KubeObject> {
     const { namespace = '', name = '' } = object.metadata;
     const body = { apiVersion: apiVersionOf(resource), kind: resource.kind, metadata: { name, namespace }, status: object['status'] };
     return asKubeObject(
       await this.call(`apply ${resource.plural}/status ${name}`, () =>
         this.custom.patchNamespacedCustomObjectStatus(
-          { group: resource.group, version: resource.version, namespace, plural: resource.plural, name, body, fieldManager: this.fieldManager, force: true },
+          { group: resource.group, version: resource.version, namespace, plural: resource.plural, name, body, fieldManager, force: true },
           k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
         ),
       ),

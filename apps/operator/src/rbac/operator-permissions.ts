@@ -20,7 +20,7 @@ export interface Permission {
 const INFORMER: readonly Verb[] = ['list', 'watch'];
 
 export const OPERATOR_PERMISSIONS: readonly Permission[] = Object.freeze([
-  { resource: Resources.MCPGatewayExtension, verbs: INFORMER, scope: 'cluster', why: 'informer' },
+  { resource: Resources.MCPGatewayExtension, verbs: [...INFORMER, 'patch'], scope: 'cluster', why: 'informer; the finalizer that clears its marks from the Gateway status' },
   { resource: Resources.MCPGatewayExtension, subresource: 'status', verbs: ['patch'], scope: 'cluster', why: 'conditions, observedGeneration' },
   {
     resource: Resources.MCPGatewayExtension,
@@ -34,6 +34,7 @@ export const OPERATOR_PERMISSIONS: readonly Permission[] = Object.freeze([
   { resource: Resources.MCPVirtualServer, verbs: INFORMER, scope: 'cluster', why: 'informer' },
   { resource: Resources.MCPVirtualServer, subresource: 'status', verbs: ['patch'], scope: 'cluster', why: 'conditions, observedGeneration' },
   { resource: Resources.Gateway, verbs: INFORMER, scope: 'cluster', why: 'informer: target Gateways and their listeners' },
+  { resource: Resources.Gateway, subresource: 'status', verbs: ['patch'], scope: 'cluster', why: 'server-side apply of the listener condition saying which extension programs it' },
   { resource: Resources.HTTPRoute, verbs: [...INFORMER, 'create', 'patch', 'delete'], scope: 'cluster', why: "informer (registrations' routes); server-side apply of the /mcp route; removal when management is disabled" },
   { resource: Resources.ReferenceGrant, verbs: INFORMER, scope: 'cluster', why: 'informer: cross-namespace references' },
   { resource: Resources.Namespace, verbs: INFORMER, scope: 'cluster', why: "informer: labels for listeners' allowedRoutes selectors" },

@@ -26,6 +26,36 @@ export async function createGateway(actor: ClusterActor, fixture: GatewayFixture
     metadata: { name: fixture.name, namespace: fixture.namespace },
     spec: { gatewayClassName: 'istio', listeners },
   });
+  // What the Gateway's own controller reports: one status entry per listener.
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const condition = (type: string) => ({ type, status: 'True', reason: type, message: '', lastTransitionTime: now });
+  await actor.client.applyStatus(
+    Resources.Gateway,
+    {
+      apiVersion: `${GATEWAY_API_GROUP}/v1`,
+      kind: 'Gateway',
+      metadata: { name: fixture.name, namespace: fixture.namespace },
+      status: {
+        conditions: [condition('Accepted'), condition('Programmed')],
+        listeners: listeners.map((listener) => ({ name: listener.name, supportedKinds: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute' }], attachedRoutes: 0, conditions: [condition('Accepted'), condition('Programmed')] })),
+      },
+    },
+    GATEWAY_CONTROLLER_MANAGER,
+  );
+}
+
+export const GATEWAY_CONTROLLER_MANAGER = 'istio-gateway-controller';
+
+interface ListenerStatus {
+  name: string;
+  conditions: Array<{ type: string; status: string; message: string }>;
+}
+
+/** The Gateway's listener status entries, by listener name. */
+export async function listenerConditions(actor: ClusterActor, namespace: string, name: string): Promise<Record<string, string[]>> {
+  const gateway = await actor.get(Resources.Gateway, namespace, name);
+  const listeners = ((gateway?.['status'] ?? {}) as { listeners?: ListenerStatus[] }).listeners ?? [];
+  return Object.fromEntries(listeners.map((listener) => [listener.name, listener.conditions.map((condition) => condition.type)]));
 }
 
 /** Allows `fromKind` objects in `fromNamespace` to reference `toKind` objects in `namespace`. */
