@@ -70,6 +70,7 @@ describe('standalone HTTP face: errors the client sees', () => {
   let weather: UpstreamMcpServer;
   let gone: UpstreamMcpServer;
   let jsonOnly: UpstreamMcpServer;
+  let strict: UpstreamMcpServer;
   let rig: RouterTestRig;
   let sessionId: string;
 
@@ -83,11 +84,13 @@ describe('standalone HTTP face: errors the client sees', () => {
     weather = await startUpstreamMcpServer('weather', registerWeather);
     gone = await startUpstreamMcpServer('gone', registerWeather);
     jsonOnly = await startUpstreamMcpServer('json-only', registerWeather, { jsonResponse: true });
+    strict = await startUpstreamMcpServer('strict', registerWeather, { unknownSessionStatus: 400 });
     rig = await startRouterTestRig({
       servers: [
         { upstream: weather, prefix: 'weather_', tools: ['echo', 'dawdle'] },
         { upstream: gone, prefix: 'gone_', tools: ['echo'] },
         { upstream: jsonOnly, prefix: 'json_', tools: ['dawdle'] },
+        { upstream: strict, prefix: 'strict_', tools: ['echo'] },
       ],
       extraConfig: `limits:\n  maxRequestBodyBytes: ${BODY_LIMIT}\ntimeouts:\n  upstreamConnectMs: 1000\n  upstreamRequestMs: ${UPSTREAM_REQUEST_MS}\n`,
     });
@@ -100,6 +103,7 @@ describe('standalone HTTP face: errors the client sees', () => {
     await rig.close();
     await weather.stop();
     await jsonOnly.stop();
+    await strict.stop();
   });
 
   it('answers malformed JSON with -32700 and HTTP 400', async () => {
@@ -200,6 +204,40 @@ describe('standalone HTTP face: errors the client sees', () => {
     expect(answer.status).toBe(200);
     expect(String(answer.headers['content-type'])).toContain('text/event-stream');
     expect(jsonRpcAnswerOf(answer)).toMatchObject({ id: 11, error: { code: -32091, message: expect.stringContaining('"weather"') } });
+  });
+
+  it('treats an upstream 400 that says the session is unknown like a 404: new session, one retry', async () => {
+    const call = (id: number): Promise<RawAnswer> =>
+      post(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'strict_echo', arguments: { text: `s${id}` } } }));
+    expect(jsonRpcAnswerOf(await call(20))).toMatchObject({ result: { content: [{ text: 'echo:s20' }] } });
+    await strict.forgetSessions();
+    const before = strict.initializeCount();
+    const again = await call(21);
+    expect(again.status).toBe(200);
+    expect(jsonRpcAnswerOf(again)).toMatchObject({ id: 21, result: { content: [{ text: 'echo:s21' }] } });
+    expect(strict.initializeCount() - before).toBe(1);
+  });
+
+  it('accepts a batch of gateway-answered messages on a 2025-03-26 session, and refuses one with a routed call', async () => {
+    const initialize = await rawRequest(rig.url, {
+      headers: { 'content-type': 'application/json', accept: MCP_ACCEPT },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'old', version: '1' } } }),
+    });
+    const oldSession = String(initialize.headers['mcp-session-id']);
+    const batch = await post(
+      JSON.stringify([
+        { jsonrpc: '2.0', id: 1, method: 'ping' },
+        { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      ]),
+      { 'mcp-session-id': oldSession },
+    );
+    expect(batch.status).toBe(200);
+    expect((JSON.parse(batch.body) as unknown[]).length).toBe(2);
+    const routed = await post(JSON.stringify([{ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'weather_echo', arguments: { text: 'x' } } }]), {
+      'mcp-session-id': oldSession,
+    });
+    expect(routed.status).toBe(400);
+    expect(errorOf(routed).code).toBe(-32600);
   });
 
   it('answers a request for a foreign Host with 403, and a foreign Origin too', async () => {

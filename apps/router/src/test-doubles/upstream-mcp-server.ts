@@ -35,6 +35,8 @@ export interface UpstreamMcpServer {
 export interface UpstreamMcpServerOptions {
   /** Answer every POST with one JSON body instead of an SSE stream. */
   readonly jsonResponse?: boolean;
+  /** How an unknown session id is refused: 404 (MCP) or 400 (some servers do). */
+  readonly unknownSessionStatus?: 404 | 400;
 }
 
 export async function startUpstreamMcpServer(
@@ -80,6 +82,11 @@ export async function startUpstreamMcpServer(
       if (sessionId !== undefined) {
         const session = sessions.get(sessionId);
         if (!session) {
+          if (options.unknownSessionStatus === 400) {
+            res.writeHead(400, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Bad Request: No valid session ID provided' }, id: null }));
+            return;
+          }
           res.writeHead(404, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
           return;

@@ -30,6 +30,15 @@ function newAgent(url: URL): http.Agent {
   return url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
 }
 
+/** An agent no longer handed out: idle sockets close now, busy ones once their call ends
+ * (a long call — an elicitation waiting on a person — is never cut by a config reload). */
+function retire(agent: http.Agent): void {
+  agent.maxFreeSockets = 0;
+  for (const sockets of Object.values(agent.freeSockets)) {
+    for (const socket of sockets ?? []) socket.destroy();
+  }
+}
+
 export class UpstreamEndpoints {
   private configured = new Map<string, UpstreamServerConfig>();
   private readonly resolvedHeaders = new Map<string, Readonly<Record<string, string>>>();
@@ -45,16 +54,21 @@ export class UpstreamEndpoints {
     }
   }
 
-  /** Adopts the servers of a (new) config and resolves their credentials. */
+  /** Adopts the servers of a (new) config and resolves their credentials. Endpoints whose
+   * URL changed or whose server left are retired without cutting calls in flight. */
   async configure(servers: readonly UpstreamServerConfig[]): Promise<void> {
     this.configured = new Map(servers.filter((server) => server.enabled).map((server) => [server.name, server]));
     for (const name of [...this.resolvedHeaders.keys()]) {
       if (!this.configured.has(name)) this.resolvedHeaders.delete(name);
     }
     await this.refreshCredentials();
-    // Endpoints are rebuilt lazily with the new URL/headers; idle sockets of old agents go.
-    for (const endpoint of this.endpoints.values()) endpoint.agent.destroy();
-    this.endpoints.clear();
+    for (const [name, endpoint] of [...this.endpoints]) {
+      const configured = this.configured.get(name);
+      if (configured === undefined || configured.url !== endpoint.urlText) {
+        this.endpoints.delete(name);
+        retire(endpoint.agent);
+      }
+    }
   }
 
   private async refreshCredentials(): Promise<void> {
@@ -84,7 +98,7 @@ export class UpstreamEndpoints {
     const urlText = configured?.url ?? urlFromRoutingTable;
     if (urlText === undefined) return undefined;
     if (existing && existing.urlText === urlText) return existing;
-    if (existing) existing.agent.destroy();
+    if (existing) retire(existing.agent);
     const url = new URL(urlText);
     const endpoint = {
       serverName,
