@@ -154,7 +154,8 @@ describe.skip('requests the upstream sends on its standalone GET stream during a
       configure: (client) =>
         client.setRequestHandler('elicitation/create', (request) => {
           asked.push(request.params.message);
-          return { action: 'accept', content: asked.length === 1 ? { name: 'Ada' } : { colour: 'green' } };
+          const content: Record<string, string> = asked.length === 1 ? { name: 'Ada' } : { colour: 'green' };
+          return { action: 'accept', content };
         }),
     });
     const result = await connected.client.callTool({ name: 'a_elicit_twice', arguments: {} }, { timeout: 10_000 });
