@@ -7,6 +7,14 @@ import type { IncomingMessage } from 'node:http';
 
 export const BODY_TOO_LARGE = Symbol('body too large');
 
+/** The client went away before its body was complete: nothing to answer, nothing to log. */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+  constructor() {
+    super('the client closed the connection before sending the whole body');
+  }
+}
+
 export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof BODY_TOO_LARGE> {
   const declared = req.headers['content-length'];
   const declaredLength = declared === undefined ? undefined : Number(declared);
@@ -30,6 +38,9 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
     };
     req.on('data', onData);
     req.once('end', onEnd);
-    req.once('error', reject);
+    req.once('error', () => reject(new ClientGoneError()));
+    req.once('close', () => {
+      if (!req.complete) reject(new ClientGoneError());
+    });
   });
 }

@@ -73,6 +73,7 @@ describe('standalone HTTP face: errors the client sees', () => {
   let strict: UpstreamMcpServer;
   let rig: RouterTestRig;
   let sessionId: string;
+  const logLines: string[] = [];
 
   const post = (body: string, headers: Record<string, string> = {}): Promise<RawAnswer> =>
     rawRequest(rig.url, {
@@ -92,6 +93,7 @@ describe('standalone HTTP face: errors the client sees', () => {
         { upstream: jsonOnly, prefix: 'json_', tools: ['dawdle'] },
         { upstream: strict, prefix: 'strict_', tools: ['echo'] },
       ],
+      logLines,
       extraConfig: `limits:\n  maxRequestBodyBytes: ${BODY_LIMIT}\ntimeouts:\n  upstreamConnectMs: 1000\n  upstreamRequestMs: ${UPSTREAM_REQUEST_MS}\n`,
     });
     await gone.stop();
@@ -238,6 +240,23 @@ describe('standalone HTTP face: errors the client sees', () => {
     });
     expect(routed.status).toBe(400);
     expect(errorOf(routed).code).toBe(-32600);
+  });
+
+  it('forgets a client that leaves halfway through its body, without an error in the log', async () => {
+    await new Promise<void>((resolve) => {
+      const request = http.request(rig.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, 'mcp-session-id': sessionId, 'content-length': 500 },
+      });
+      request.on('error', () => undefined);
+      request.write('{"jsonrpc":"2.0",', () => setTimeout(() => {
+        request.destroy();
+        resolve();
+      }, 20));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await post(JSON.stringify({ jsonrpc: '2.0', id: 30, method: 'ping' }))).status).toBe(200);
+    expect(logLines.filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
   });
 
   it('answers a request for a foreign Host with 403, and a foreign Origin too', async () => {

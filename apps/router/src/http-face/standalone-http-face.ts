@@ -14,7 +14,7 @@ import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request
 import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } from '../routing/route-decision';
 import type { RouterCore } from '../routing/router-core';
 import { upstreamFailure } from '../upstream/upstream-failure';
-import { BODY_TOO_LARGE, readRequestBody } from './request-body-reader';
+import { BODY_TOO_LARGE, ClientGoneError, readRequestBody } from './request-body-reader';
 import { relayResponse } from './response-relay';
 
 export interface StandaloneHttpFaceOptions {
@@ -62,6 +62,10 @@ export class StandaloneHttpFace {
   /** The request handler for /mcp. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
     this.serve(req, res).catch((error: unknown) => {
+      if (error instanceof ClientGoneError) {
+        res.destroy();
+        return;
+      }
       this.options.logger.error({ err: error }, 'unexpected error in the HTTP face');
       if (!res.headersSent) this.answer(res, this.options.core.errorAnswer(error, null));
       else res.destroy();

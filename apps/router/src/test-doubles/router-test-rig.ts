@@ -55,6 +55,8 @@ export interface RouterTestRigOptions {
   readonly extraConfig?: string;
   /** A store to use (e.g. Redis) instead of a fresh in-memory one; closed by the rig. */
   readonly store?: SessionStore;
+  /** Receives the router's log lines (JSON); silent without it. */
+  readonly logLines?: string[];
 }
 
 function snapshotFor(servers: readonly RigServer[], version: number): SnapshotInput {
@@ -71,7 +73,10 @@ function snapshotFor(servers: readonly RigServer[], version: number): SnapshotIn
 }
 
 export async function startRouterTestRig(options: RouterTestRigOptions): Promise<RouterTestRig> {
-  const logger = pino({ enabled: false });
+  const logLines = options.logLines;
+  const logger = logLines
+    ? pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) })
+    : pino({ enabled: false });
   const codec = new GatewaySessionIdCodec(randomBytes(32));
   const store = options.store ?? new InMemorySessionStore();
   const broker = await startBrokerStandIn(codec);
