@@ -5,6 +5,7 @@
 // missed event is repaired by the next resync rather than by polling the API server.
 import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '@mcp-gateway/telemetry';
+import { KubeApiError } from '../kube/kube-api-error';
 import type { KubeClient } from '../kube/kube-client';
 import { asKubeObject, type KubeObject } from '../kube/kube-object';
 import { collectionPath, type KubeResource } from '../kube/kube-resource';
@@ -47,9 +48,6 @@ export class ResourceInformer {
     this.listWatch.on('add', emit('add'));
     this.listWatch.on('update', emit('update'));
     this.listWatch.on('delete', emit('delete'));
-    this.listWatch.on('connect', () => {
-      this.restartAttempts = 0;
-    });
     this.listWatch.on('error', (error: unknown) => this.failed(error));
   }
 
@@ -82,7 +80,10 @@ export class ResourceInformer {
   private async connect(): Promise<void> {
     this.failedDuringStart = false;
     await this.listWatch.start();
-    if (!this.failedDuringStart && !this.stopped && !this.hasSynced) {
+    if (this.failedDuringStart || this.stopped) return;
+    // Listed and watching again: the next failure starts the backoff over.
+    this.restartAttempts = 0;
+    if (!this.hasSynced) {
       this.hasSynced = true;
       for (const waiter of this.syncWaiters.splice(0)) waiter();
     }
@@ -91,10 +92,14 @@ export class ResourceInformer {
   private failed(error: unknown): void {
     this.failedDuringStart = true;
     if (this.stopped) return;
-    const delays = this.options.restartDelayMs ?? { initial: 100, max: 5_000 };
+    const delays = this.options.restartDelayMs ?? { initial: 100, max: 10_000 };
     const delay = Math.min(delays.initial * 2 ** this.restartAttempts, delays.max);
     this.restartAttempts += 1;
-    this.options.logger.warn({ resource: this.resource.plural, err: error instanceof Error ? error.message : String(error), retryInMs: delay }, 'watch failed; restarting');
+    const notServed = error instanceof KubeApiError && error.isNotFound;
+    this.options.logger.warn(
+      { resource: this.resource.plural, err: error instanceof Error ? error.message : String(error), retryInMs: delay },
+      notServed ? 'resource not served by the API server (is its CRD installed?); retrying' : 'watch failed; restarting',
+    );
     this.options.onRestart?.();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
