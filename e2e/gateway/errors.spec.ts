@@ -123,6 +123,15 @@ describe('header rules of the streamable HTTP transport', () => {
     expect(answer.status).toBe(415);
   });
 
+  it('answers an unsupported MCP-Protocol-Version header with 400 naming the versions it speaks', async () => {
+    const answer = await rawMcpRequest(gateway.url, { jsonrpc: '2.0', id: 4, method: 'ping' }, {
+      sessionId: session.sessionId,
+      protocolVersion: '1999-01-01',
+    });
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer.messages).error.message).toMatch(/1999-01-01.*2025-11-25/);
+  });
+
   it('refuses a foreign Host header (DNS rebinding protection) with 403', async () => {
     // fetch will not let a caller set Host, node:http does.
     const status = await new Promise<number>((resolve, reject) => {

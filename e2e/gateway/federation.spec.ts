@@ -106,7 +106,11 @@ describe('calls through the prefixes', () => {
     expect(id).toMatch(/^note-\d+$/);
     const read = await connected.client.readResource({ uri: `notes_notes://notes/${id}` });
     expect(read.contents).toHaveLength(1);
-    expect(read.contents[0]).toMatchObject({ mimeType: 'text/markdown', text: '# Gateway\n\nrouted through the prefix\n' });
+    expect(read.contents[0]).toMatchObject({
+      uri: `notes_notes://notes/${id}`,
+      mimeType: 'text/markdown',
+      text: '# Gateway\n\nrouted through the prefix\n',
+    });
     const fetched = await connected.client.callTool({ name: 'notes_get_note', arguments: { id } });
     expect(textOf(fetched)).toBe('Gateway\n\nrouted through the prefix');
   });
@@ -124,6 +128,8 @@ describe('calls through the prefixes', () => {
 
   it('reads a prefixed static resource', async () => {
     const read = await connected.client.readResource({ uri: 'weather_weather://cities' });
+    // The contents name the resource by the URI the client knows, not the upstream's.
+    expect(read.contents[0]?.uri).toBe('weather_weather://cities');
     expect(read.contents[0]?.mimeType).toBe('application/json');
     const body = JSON.parse((read.contents[0] as { text: string }).text) as { cities: string[] };
     expect(body.cities.length).toBeGreaterThan(0);
