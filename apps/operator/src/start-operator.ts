@@ -3,6 +3,7 @@
 // events to keys, and leader election deciding which replica runs the controllers. Nothing
 // here holds behaviour: that lives in the reconcilers and the runtime modules.
 import type * as k8s from '@kubernetes/client-node';
+import type { MCPGatewayExtensionSpec } from '@mcp-gateway/crd';
 import type { Logger } from '@mcp-gateway/telemetry';
 import type { Registry } from 'prom-client';
 import type { ComponentImages } from './gateway-extension/component-images';
@@ -24,7 +25,6 @@ import { ServerRegistrationReconciler } from './server-registration/server-regis
 import { StatusWriter } from './status/status-writer';
 import { extensionTarget } from './topology/gateway-parent';
 import { VirtualServerReconciler } from './virtual-server/virtual-server-reconciler';
-import type { MCPGatewayExtensionSpec } from '@mcp-gateway/crd';
 
 /** Every resource the operator keeps an informer for. */
 export const WATCHED_RESOURCES: readonly KubeResource[] = Object.freeze([

@@ -48,7 +48,11 @@ export function deploymentAvailable(deployment: KubeObject | undefined): { ready
 }
 
 export class GatewayExtensionReconciler implements Reconciler {
-  constructor(private readonly options: GatewayExtensionReconcilerOptions) {}
+  private readonly listenerStatus: GatewayListenerStatus;
+
+  constructor(private readonly options: GatewayExtensionReconcilerOptions) {
+    this.listenerStatus = new GatewayListenerStatus(options.client);
+  }
 
   async reconcile(request: ReconcileRequest, context: ReconcileContext): Promise<ReconcileResult | undefined> {
     const { view, status } = this.options;
@@ -109,10 +113,6 @@ export class GatewayExtensionReconciler implements Reconciler {
       ready,
     ]);
     return undefined;
-  }
-
-  private get listenerStatus(): GatewayListenerStatus {
-    return new GatewayListenerStatus(this.options.client);
   }
 
   private async holdFinalizer(extension: KubeObject): Promise<void> {
