@@ -109,7 +109,7 @@ export function lintDockerfile(content: string, options: DockerfileLintOptions):
 
   for (const diagnostic of validate(content)) {
     if (diagnostic.severity === ValidationSeverity.ERROR || diagnostic.severity === ValidationSeverity.WARNING) {
-      report(diagnostic.range.start.line + 1, 'validator', diagnostic.message);
+      report(diagnostic.range.start.line + 1, 'validator', typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value);
     }
   }
 
