@@ -3,9 +3,13 @@
 // fixture registered without a prefix. A transparent gateway keeps every scenario that
 // passes directly; docs/conformance.md shows both tables (e2e/gateway/conformance-report.ts
 // prints them).
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { conformanceRegressions, type ConformanceScenarioResult } from '../support/conformance';
 import { compareConformanceDirectAndViaGateway } from './support/conformance-comparison';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 /**
  * Scenarios that pass directly and fail through the gateway today, each because of a

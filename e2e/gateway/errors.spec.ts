@@ -2,7 +2,7 @@
 // code, the JSON-RPC code and the message are all visible: what a user (or an SDK) gets
 // back must say what went wrong and, where the spec defines one, give the spec's signal
 // (404 → re-initialize; 406/415 → fix the headers; -32602 naming the tool).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import { waitFor } from '@mcp-gateway/testing';
 import { startTestServer, type TestServer } from '../servers/test-server';
@@ -10,6 +10,10 @@ import { connectClient } from '../support/connect-client';
 import { startGatewayProcesses, type GatewayProcesses } from './support/gateway-processes';
 import { startOutageProxy, type OutageProxy } from './support/outage-proxy';
 import { openRawSession, rawMcpRequest, type RawSession } from './support/raw-mcp-exchange';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 const BODY_LIMIT = 64 * 1024;
 

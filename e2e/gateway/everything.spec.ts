@@ -1,10 +1,14 @@
 // The reference server (@modelcontextprotocol/server-everything, SDK 1.x: written
 // independently of our SDK v2 fixtures) behind the gateway with a prefix: listing, calls,
 // a prompt, static and templated resources, and progress from a long-running tool.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startEverythingServer, type EverythingServer } from '../servers/everything';
 import { connectClient, type ConnectedClient } from '../support/connect-client';
 import { startGatewayProcesses, type GatewayProcesses } from './support/gateway-processes';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 let everything: EverythingServer;
 let gateway: GatewayProcesses;

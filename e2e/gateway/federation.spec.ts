@@ -1,12 +1,16 @@
 // One gateway (broker + router processes) in front of the three demo servers, each with its
 // prefix, and the test server without a prefix: what a client lists and calls through the
 // one /mcp endpoint, with real SDK v2 clients over real HTTP.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { startDemoServers, type DemoServers } from '../servers/demo-servers';
 import { forecastFor } from '../servers/weather-server';
 import { startTestServer, type TestServer } from '../servers/test-server';
 import { connectClient, type ConnectedClient } from '../support/connect-client';
 import { startGatewayProcesses, type GatewayProcesses } from './support/gateway-processes';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 let demo: DemoServers;
 let testServer: TestServer;

@@ -3,11 +3,15 @@
 // without a restart; a broken file changes nothing and is reported. Name conflicts
 // between servers follow the documented rule (first in the file keeps the name) and are
 // visible in the broker's /status.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { waitFor } from '@mcp-gateway/testing';
 import { startTestServer, type TestServer } from '../servers/test-server';
 import { connectClient, type ConnectedClient } from '../support/connect-client';
 import { gatewayConfigYaml, startGatewayProcesses, type GatewayProcesses, type GatewayServerEntry } from './support/gateway-processes';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 async function toolNames(connected: ConnectedClient): Promise<string[]> {
   return (await connected.client.listTools()).tools.map((tool) => tool.name);

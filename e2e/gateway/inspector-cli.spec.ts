@@ -1,13 +1,17 @@
 // The MCP Inspector's CLI (@modelcontextprotocol/inspector 2.x, the locally installed
 // binary, so no network) against the gateway, as the README tells users to try it: list the
 // tools, call one with arguments.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import path from 'node:path';
 import { startProcess } from '@mcp-gateway/testing';
 import { startCalculatorServer } from '../servers/calculator-server';
 import type { StreamableHttpHost } from '../servers/streamable-http-host';
 import { REPO_ROOT } from './support/gateway-bundles';
 import { startGatewayProcesses, type GatewayProcesses } from './support/gateway-processes';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 const INSPECTOR = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
 

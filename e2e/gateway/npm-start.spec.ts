@@ -2,13 +2,17 @@
 // bundled demo servers (fixed ports 39101-39103), the broker and the router, prints the
 // URL; an SDK client at that URL lists every demo server's tools under its prefix and
 // calls them; Ctrl-C (SIGINT) stops every process it started and frees every port.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import path from 'node:path';
 import { freePort, startProcess, waitFor, type ManagedProcess } from '@mcp-gateway/testing';
 import { forecastFor } from '../servers/weather-server';
 import { connectClient, type ConnectedClient } from '../support/connect-client';
 import { REPO_ROOT } from './support/gateway-bundles';
 import { acceptsConnections, childPids, isRunning } from './support/process-table';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 const DEMO_PORTS = [39101, 39102, 39103];
 

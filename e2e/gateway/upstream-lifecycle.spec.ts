@@ -3,13 +3,17 @@
 // notifications/tools/list_changed within 5 s; the rest of the gateway keeps working; when
 // the upstream is back on the same port its tools return (and clients hear it again). An
 // upstream that changes its own tool list is followed too.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { waitFor } from '@mcp-gateway/testing';
 import { startCalculatorServer } from '../servers/calculator-server';
 import type { StreamableHttpHost } from '../servers/streamable-http-host';
 import { startTestServer, type TestServer } from '../servers/test-server';
 import { connectClient, type ConnectedClient } from '../support/connect-client';
 import { startGatewayProcesses, type GatewayProcesses } from './support/gateway-processes';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 const NOTIFICATION_DEADLINE_MS = 5_000;
 

@@ -2,11 +2,15 @@
 // `whoami` reports the session id each call arrived on, so a test can tell whether the
 // gateway reused, opened or re-opened an upstream session. The server has a prefix here
 // (the federation suite covers one without).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { waitFor } from '@mcp-gateway/testing';
 import { startTestServer, type TestServer } from '../servers/test-server';
 import { connectClient, type ConnectedClient } from '../support/connect-client';
 import { startGatewayProcesses, type GatewayProcesses } from './support/gateway-processes';
+
+// Processes on a loaded 2-core machine: more than Jest's 5 s default per test (the e2e
+// project's testTimeout is not applied per project).
+jest.setTimeout(30_000);
 
 let testServer: TestServer;
 let gateway: GatewayProcesses;
