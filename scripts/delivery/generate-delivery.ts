@@ -3,7 +3,7 @@
 //   node --import tsx scripts/delivery/generate-delivery.ts
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { renderChartFiles, type DeliveryFile } from './delivery-files';
+import { renderChartFiles, renderOlmFiles, type DeliveryFile } from './delivery-files';
 import { REPOSITORY_ROOT } from './helm-binary';
 
 async function write(files: readonly DeliveryFile[]): Promise<void> {
@@ -16,3 +16,5 @@ async function write(files: readonly DeliveryFile[]): Promise<void> {
 }
 
 await write(await renderChartFiles());
+// The bundle is rendered from the chart on disk, so the chart's files are written first.
+await write(await renderOlmFiles());

@@ -170,9 +170,10 @@ export function dockerfileStageNames(content: string): string[] {
     .filter((name): name is string => name !== undefined);
 }
 
-/** The instructions of one stage as `KEYWORD arguments` lines (continuations joined). */
+/** The instructions of one stage ('' = the last) as `KEYWORD arguments` (continuations joined). */
 export function stageInstructions(content: string, stageName: string): Array<{ keyword: string; arguments: string }> {
-  const stage = parseStages(content).stages.find((candidate) => candidate.name === stageName);
+  const { stages } = parseStages(content);
+  const stage = stageName === '' ? stages[stages.length - 1] : stages.find((candidate) => candidate.name === stageName);
   if (stage === undefined) throw new Error(`no stage "${stageName}"`);
   return stage.instructions.map((instruction) => ({ keyword: instruction.getKeyword(), arguments: (instruction.getArgumentsContent() ?? '').replace(/\\\n\s*/g, '') }));
 }
