@@ -4,11 +4,16 @@
 // its listing is dropped, the state becomes `failed`, and a reconnect is scheduled with
 // exponential backoff. Credential headers are resolved per attempt and never logged.
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { ServerCapabilities } from '@modelcontextprotocol/client';
+import type { DiscoverResult, McpSubscription, ServerCapabilities } from '@modelcontextprotocol/client';
+import { SESSION_ERA_PROTOCOL_VERSIONS, STATELESS_ERA_PROTOCOL_VERSIONS } from '@mcp-gateway/jsonrpc';
 import type { UpstreamServerConfig } from '@mcp-gateway/config';
 import type { Logger } from '@mcp-gateway/telemetry';
+import { answerServerRequestsAsCatalogClient, CATALOG_CLIENT_CAPABILITIES } from './catalog-client-capabilities';
 import { ReconnectBackoff } from './reconnect-backoff';
-import { checkUpstreamHandshake } from './upstream-handshake-check';
+import { readCacheHint, remainingFreshnessMs } from './list-cache-hint';
+import type { ReceivedCacheHint, ReceivedCacheHints } from './list-cache-hint';
+import { UpstreamProtocolError, checkUpstreamHandshake } from './upstream-handshake-check';
+import { probeUpstreamEra } from './upstream-era-probe';
 import { EMPTY_LISTING, LIST_FAMILIES, fetchUpstreamListing } from './upstream-listing';
 import type { ListFamily, UpstreamListing } from './upstream-listing';
 import { redactSecrets, redactUrl } from './redacted-url';
@@ -26,6 +31,10 @@ export interface UpstreamStatus {
   readonly lastError: string | undefined;
   readonly lastConnectedAt: string | undefined;
   readonly nextRetryAt: string | undefined;
+  /** `stateless` for a 2026-07-28-era upstream, `session` for a 2025-era one, once known. */
+  readonly protocolEra?: 'session' | 'stateless';
+  /** Set when the upstream speaks only versions the gateway does not (its entries are left out). */
+  readonly supportedVersions?: readonly string[];
 }
 
 export interface UpstreamConnectionSettings {
@@ -66,6 +75,13 @@ export class UpstreamConnection {
   private generation = 0;
   private client: Client | undefined;
   private capabilities: ServerCapabilities = {};
+  /** Which era the last successful probe found (MCP 2026-07-28 "Versioning"). */
+  private era: 'session' | 'stateless' | undefined;
+  /** What an upstream without a version in common offered (for /status). */
+  private offeredVersions: readonly string[] | undefined;
+  /** Stateless era: the hint of the last `server/discover`, and the change subscription. */
+  private discoverHint: ReceivedCacheHint | undefined;
+  private subscription: McpSubscription | undefined;
   private secrets: readonly string[] = [];
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -105,6 +121,17 @@ export class UpstreamConnection {
     return this.protocolVersion;
   }
 
+  /** What the upstream declared, while it is ready. */
+  get declaredCapabilities(): ServerCapabilities | undefined {
+    return this.state === 'ready' ? this.capabilities : undefined;
+  }
+
+  /** Caching hints of the results the catalog holds (stateless-era upstreams, while ready). */
+  get cacheHints(): ReceivedCacheHints | undefined {
+    if (this.state !== 'ready' || this.era !== 'stateless') return undefined;
+    return { ...this.listing?.cacheHints, ...(this.discoverHint ? { 'server/discover': this.discoverHint } : {}) };
+  }
+
   status(): UpstreamStatus {
     const listing = this.listing ?? EMPTY_LISTING;
     const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -123,6 +150,8 @@ export class UpstreamConnection {
       lastError: this.lastError,
       lastConnectedAt: iso(this.lastConnectedAtMs),
       nextRetryAt: this.state === 'failed' ? iso(this.nextRetryAtMs) : undefined,
+      ...(this.era !== undefined ? { protocolEra: this.era } : {}),
+      ...(this.offeredVersions !== undefined ? { supportedVersions: this.offeredVersions } : {}),
     };
   }
 
@@ -137,6 +166,9 @@ export class UpstreamConnection {
     this.clearTimers();
     const client = this.client;
     this.client = undefined;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close().catch(() => undefined);
     await client?.close().catch(() => undefined);
   }
 
@@ -154,6 +186,19 @@ export class UpstreamConnection {
     try {
       const headers = await this.options.resolveHeaders(server);
       this.secrets = Object.values(headers);
+      // MCP 2026-07-28 "Versioning": which era, and which version, per upstream.
+      const era = await probeUpstreamEra({ url: server.url, headers, clientInfo: this.options.clientInfo, timeoutMs: settings.connectTimeoutMs, clock: this.clock });
+      if (generation !== this.generation) return;
+      if (era.kind === 'unsupported') {
+        this.offeredVersions = era.supportedVersions;
+        throw new UpstreamProtocolError(
+          server.name,
+          `upstream speaks protocol version(s) ${era.supportedVersions.join(', ') || '(none named)'}; the gateway speaks ${[...STATELESS_ERA_PROTOCOL_VERSIONS, ...SESSION_ERA_PROTOCOL_VERSIONS].join(', ')}`,
+        );
+      }
+      this.offeredVersions = undefined;
+      this.era = era.kind;
+      this.discoverHint = era.kind === 'stateless' ? readCacheHint(era.discover, era.receivedAtMs) : undefined;
       const transport = new StreamableHTTPClientTransport(new URL(server.url), {
         requestInit: { headers },
         // The transport re-opens a dropped GET stream on its own; while the upstream answers
@@ -167,7 +212,13 @@ export class UpstreamConnection {
       });
       // The 2025 `initialize` handshake: routers open per-client upstream sessions the same
       // way, so an upstream that cannot do it could not be routed to anyway.
-      const client = new Client({ ...this.options.clientInfo }, { capabilities: {}, versionNegotiation: { mode: 'legacy' } });
+      // Stateless era (MCP 2026-07-28): the version the probe chose, pinned, adopting the
+      // probe's DiscoverResult so no second round trip is made.
+      const client = new Client(
+        { ...this.options.clientInfo },
+        { capabilities: CATALOG_CLIENT_CAPABILITIES, versionNegotiation: { mode: era.kind === 'stateless' ? { pin: era.protocolVersion } : 'legacy' } },
+      );
+      answerServerRequestsAsCatalogClient(client);
       this.client = client;
       // The transport reports trouble (e.g. the GET stream dropped) through onerror: check at
       // once whether the upstream is still there instead of waiting for the next ping.
@@ -184,7 +235,10 @@ export class UpstreamConnection {
         });
       }
 
-      await client.connect(transport, { timeout: settings.connectTimeoutMs });
+      await client.connect(transport, {
+        timeout: settings.connectTimeoutMs,
+        ...(era.kind === 'stateless' ? { prior: { kind: 'modern' as const, discover: era.discover as unknown as DiscoverResult } } : {}),
+      });
       if (generation !== this.generation) {
         await client.close().catch(() => undefined);
         return;
@@ -198,6 +252,8 @@ export class UpstreamConnection {
       this.pendingFamilies.clear();
       const listing = await fetchUpstreamListing(client, this.capabilities, new Set(LIST_FAMILIES), EMPTY_LISTING, {
         timeoutMs: settings.connectTimeoutMs,
+        keepCacheHints: this.era === 'stateless',
+        clock: this.clock,
       });
       if (generation !== this.generation) return;
       this.listing = listing;
@@ -206,9 +262,11 @@ export class UpstreamConnection {
       this.lastConnectedAtMs = this.clock();
       this.backoff.reset();
       this.startPing(generation);
+      if (this.era === 'stateless') void this.listenForChanges(client, generation);
       this.logger.info(
         {
           protocolVersion,
+          era: this.era,
           tools: listing.tools.length,
           prompts: listing.prompts.length,
           resources: listing.resources.length,
@@ -229,6 +287,9 @@ export class UpstreamConnection {
     this.clearTimers();
     const client = this.client;
     this.client = undefined;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    void subscription?.close().catch(() => undefined);
     void client?.close().catch(() => undefined);
     const wasFailed = this.state === 'failed';
     this.state = 'failed';
@@ -254,12 +315,14 @@ export class UpstreamConnection {
     this.pingTimer.unref();
   }
 
-  /** One ping at a time; a failed or timed-out ping fails the upstream. */
+  /** One ping at a time; a failed or timed-out ping fails the upstream. The stateless era
+   * has no `ping` (MCP 2026-07-28 changelog): `server/discover` takes its place. */
   private checkHealth(generation: number): void {
     const client = this.client;
     if (this.healthCheck || this.state !== 'ready' || client === undefined) return;
-    this.healthCheck = client
-      .ping({ timeout: this.options.settings.connectTimeoutMs })
+    const timeout = this.options.settings.connectTimeoutMs;
+    const check = this.era === 'stateless' ? this.rediscover(client, generation, timeout) : client.ping({ timeout }).then(() => undefined);
+    this.healthCheck = check
       .then(
         () => undefined,
         (error: unknown) => this.fail(generation, error),
@@ -267,6 +330,54 @@ export class UpstreamConnection {
       .finally(() => {
         this.healthCheck = undefined;
       });
+  }
+
+  /**
+   * Stateless era: `server/discover` answers, and lists whose caching hint ran out are
+   * fetched again (a stateless upstream may send no list_changed at all; MCP 2026-07-28
+   * "Caching": a stale result SHOULD be re-fetched on next access).
+   */
+  private async rediscover(client: Client, generation: number, timeout: number): Promise<void> {
+    const discover = await client.discover({ timeout });
+    if (generation !== this.generation) return;
+    this.discoverHint = readCacheHint(discover as unknown as Record<string, unknown>, this.clock());
+    const hints = this.listing?.cacheHints ?? {};
+    const now = this.clock();
+    const stale = (method: keyof ReceivedCacheHints): boolean => {
+      const hint = hints[method];
+      return hint === undefined || remainingFreshnessMs(hint, now) === 0;
+    };
+    if (stale('tools/list')) this.pendingFamilies.add('tools');
+    if (stale('prompts/list')) this.pendingFamilies.add('prompts');
+    if (stale('resources/list') || stale('resources/templates/list')) this.pendingFamilies.add('resources');
+    if (this.pendingFamilies.size > 0) this.scheduleRelist(generation);
+  }
+
+  /** Stateless era: change notifications come on a `subscriptions/listen` stream (MCP
+   * 2026-07-28 "Subscriptions"); they reach the list_changed handlers registered above. */
+  private async listenForChanges(client: Client, generation: number): Promise<void> {
+    const declared = this.capabilities;
+    const filter = {
+      ...(declared.tools?.listChanged ? { toolsListChanged: true } : {}),
+      ...(declared.prompts?.listChanged ? { promptsListChanged: true } : {}),
+      ...(declared.resources?.listChanged ? { resourcesListChanged: true } : {}),
+    };
+    if (Object.keys(filter).length === 0) return;
+    try {
+      const subscription = await client.listen(filter, { timeout: this.options.settings.connectTimeoutMs });
+      if (generation !== this.generation) {
+        await subscription.close();
+        return;
+      }
+      this.subscription = subscription;
+      // A stream that drops is an early hint that the upstream went away.
+      void subscription.closed.then((how) => {
+        if (how === 'remote' && generation === this.generation) this.checkHealth(generation);
+      });
+    } catch (error) {
+      // Without a subscription the lists still refresh when their hints run out.
+      this.logger.debug({ error: this.describe(error) }, 'upstream refused subscriptions/listen');
+    }
   }
 
   private onListChanged(generation: number, family: ListFamily): void {
@@ -295,6 +406,8 @@ export class UpstreamConnection {
         this.pendingFamilies.clear();
         const listing = await fetchUpstreamListing(client, this.capabilities, families, this.listing, {
           timeoutMs: this.options.settings.connectTimeoutMs,
+          keepCacheHints: this.era === 'stateless',
+          clock: this.clock,
         });
         if (generation !== this.generation) return;
         this.listing = listing;
