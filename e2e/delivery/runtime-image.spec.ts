@@ -15,8 +15,9 @@ import { renderCrdFiles } from '@mcp-gateway/crd';
 import { FakeKubeApiServer, kubeconfigYaml } from '@mcp-gateway/kube-fake';
 import { startProcess, waitFor, type ManagedProcess } from '@mcp-gateway/testing';
 import { parse } from 'yaml';
-import { REPOSITORY_ROOT } from '../../scripts/delivery/helm-binary';
+import { ensureHelm, REPOSITORY_ROOT } from '../../scripts/delivery/helm-binary';
 import { ASSEMBLE_RUNTIME_COMMAND, DELIVERED_APPS, RUNTIME_ASSETS, RUNTIME_INSTALL_ARGS, type DeliveredApp } from '../../scripts/delivery/runtime-folder';
+import { findManifest, RELEASE, renderChart } from './support/chart-rendering';
 import { imageRuntime, stageInstructions } from './support/dockerfile-policy';
 
 const IMAGE_USER = { uid: 65532, gid: 65532 };
@@ -76,6 +77,7 @@ async function httpStatus(url: string): Promise<number> {
 
 beforeAll(async () => {
   dockerfile = await readFile(path.join(REPOSITORY_ROOT, 'Dockerfile'), 'utf8');
+  await ensureHelm();
   workRoot = await mkdtemp(path.join(tmpdir(), 'mcp-gateway-images-'));
   // mkdtemp makes the folder private to root; the image user must be able to read (only).
   await chmod(workRoot, 0o755);
@@ -178,26 +180,64 @@ describe('services started from their runtime folders', () => {
     await waitFor(async () => (await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200, { timeoutMs: 15_000, what: 'router /readyz' });
   });
 
-  it('the operator answers /healthz, and /readyz once its informers have listed the cluster', async () => {
-    apiServer = await FakeKubeApiServer.start();
-    for (const file of renderCrdFiles()) {
-      const response = await fetch(`${apiServer.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(parse(file.content)),
+  it('the operator, configured and authorised as the Helm chart installs it, becomes ready and takes its leader Lease', async () => {
+    // The API server enforces RBAC: the operator authenticates as the chart's ServiceAccount
+    // and holds only the chart's ClusterRole and leader-election Role.
+    const serviceAccount = 'mcp-mcp-gateway-operator';
+    apiServer = await FakeKubeApiServer.start({
+      users: {
+        'admin-token': { name: 'admin', groups: ['system:masters'] },
+        'operator-token': { name: `system:serviceaccount:${RELEASE.namespace}:${serviceAccount}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${RELEASE.namespace}`, 'system:authenticated'] },
+      },
+    });
+    const server = apiServer;
+    const asAdmin = async (method: string, urlPath: string, body?: unknown) => {
+      const response = await fetch(`${server.url}${urlPath}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: 'Bearer admin-token' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      expect(response.status).toBe(201);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    for (const file of renderCrdFiles()) expect((await asAdmin('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', parse(file.content))).status).toBe(201);
+    expect((await asAdmin('POST', '/api/v1/namespaces', { metadata: { name: RELEASE.namespace } })).status).toBe(201);
+    const chart = await renderChart();
+    const collections: Record<string, string> = {
+      ServiceAccount: `/api/v1/namespaces/${RELEASE.namespace}/serviceaccounts`,
+      ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+      Role: `/apis/rbac.authorization.k8s.io/v1/namespaces/${RELEASE.namespace}/roles`,
+      RoleBinding: `/apis/rbac.authorization.k8s.io/v1/namespaces/${RELEASE.namespace}/rolebindings`,
+    };
+    for (const manifest of chart.filter((candidate) => collections[candidate.kind ?? ''] !== undefined)) {
+      const created = await asAdmin('POST', collections[manifest.kind ?? ''] ?? '', manifest);
+      expect({ kind: manifest.kind, status: created.status }).toEqual({ kind: manifest.kind, status: 201 });
     }
+
+    // The container's environment exactly as the chart sets it; the downward API and the
+    // pod's network are what a kubelet would provide.
+    const container = (findManifest(chart, 'Deployment')['spec'] as { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } }).template.spec.containers[0];
+    const chartEnv = Object.fromEntries((container?.env ?? []).map((variable) => [variable.name, variable.value ?? '']));
+    const podName = 'mcp-mcp-gateway-operator-7d9f-abcde';
     const kubeconfigPath = path.join(configDirectory, 'kubeconfig');
-    await writeFile(kubeconfigPath, kubeconfigYaml({ server: apiServer.url }), { mode: 0o644 });
+    await writeFile(kubeconfigPath, kubeconfigYaml({ server: server.url, token: 'operator-token' }), { mode: 0o644 });
     operator = await startFromImageFolder(
       'operator',
-      { OPERATOR_HOST: '127.0.0.1', OPERATOR_PROBE_PORT: '0', KUBECONFIG: kubeconfigPath, POD_NAMESPACE: 'default', POD_NAME: 'operator-from-image' },
+      { ...chartEnv, POD_NAMESPACE: RELEASE.namespace, POD_NAME: podName, OPERATOR_HOST: '127.0.0.1', OPERATOR_PROBE_PORT: '0', KUBECONFIG: kubeconfigPath },
       /"msg":"operator started"/,
     );
     const port = logLine(operator, 'operator started')['probePort'] as number;
     expect(await httpStatus(`http://127.0.0.1:${port}/healthz`)).toBe(200);
-    await waitFor(async () => (await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200, { timeoutMs: 15_000, what: 'operator /readyz' });
+    await waitFor(async () => (await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200, { timeoutMs: 15_000, what: `operator /readyz; output:\n${operator.output().slice(-1500)}` });
+    const lease = await waitFor(
+      async () => {
+        const found = await asAdmin('GET', `/apis/coordination.k8s.io/v1/namespaces/${RELEASE.namespace}/leases/${chartEnv['OPERATOR_LEADER_ELECTION_ID'] ?? ''}`);
+        return found.status === 200 ? found.body : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the leader Lease' },
+    );
+    expect((lease['spec'] as { holderIdentity?: string }).holderIdentity).toBe(podName);
+    expect(operator.output()).not.toMatch(/forbidden/i);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('# TYPE');
   });
