@@ -11,6 +11,7 @@ import type { GatewaySessionRecord } from '@mcp-gateway/session-store';
 import { CallDeadline } from '../outbound/call-deadline';
 import { findJsonRpcAnswer } from '../outbound/json-rpc-answer';
 import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request';
+import { relayableClientCapabilities } from '../server-requests/relayable-client-capabilities';
 import type { UpstreamEndpoint } from './upstream-endpoints';
 import { upstreamFailure } from './upstream-failure';
 
@@ -44,7 +45,8 @@ export class UpstreamSessionOpener {
         method: 'initialize',
         params: {
           protocolVersion: client.protocolVersion,
-          capabilities: client.clientCapabilities,
+          // Only what the client declared and the gateway can relay (server-requests/).
+          capabilities: relayableClientCapabilities(client.clientCapabilities),
           clientInfo: client.clientInfo,
         },
       });
