@@ -18,8 +18,11 @@ import { RouterCore } from './routing/router-core';
 import { RoutingTableWatch } from './routing/routing-table-watch';
 import { InFlightRoutedRequests } from './session/in-flight-routed-requests';
 import { SessionGate } from './session/session-gate';
+import { SessionStoreReadiness } from './session/session-store-readiness';
+import { CancellationFanOut } from './upstream/cancellation-fan-out';
 import { ServerRequestRemapper } from './upstream/server-request-remapper';
 import { UpstreamEndpoints } from './upstream/upstream-endpoints';
+import { UpstreamEventStreams } from './upstream/upstream-event-streams';
 import { UpstreamSessionOpener } from './upstream/upstream-session-opener';
 import { UpstreamSessions } from './upstream/upstream-sessions';
 
@@ -48,7 +51,8 @@ export interface RouterOptions {
 
 export interface RunningRouter {
   readonly port: number;
-  /** Ready once the first routing table arrived (and stays so while the broker is away). */
+  /** Ready once the first routing table arrived and the session store answered once (and
+   * stays so while the broker or the store is away: see SessionStoreReadiness). */
   ready(): boolean;
   /** Adopts a new config's servers (URLs, credentials, static headers). */
   reconfigure(config: GatewayConfig): Promise<void>;
@@ -88,6 +92,14 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     endpoints,
     inFlight: new InFlightRoutedRequests(),
     serverRequests: new ServerRequestRemapper(serverRequestIdMapper, config.timeouts.upstreamRequestMs),
+    eventStreams: new UpstreamEventStreams({ connectTimeoutMs: config.timeouts.upstreamConnectMs, lingerMs: 60_000, logger }),
+    cancellationFanOut: new CancellationFanOut({
+      store: options.sessionStore,
+      endpointOf: (serverName) => endpoints.endpoint(serverName, watch.current().server(serverName)?.url),
+      protocolVersionOf: (upstreamSessionId) => upstreamSessions.protocolVersion(upstreamSessionId),
+      timeoutMs: config.timeouts.upstreamConnectMs,
+      logger,
+    }),
     hostOriginPolicy: new HostOriginPolicy(config.security),
     maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
     logger,
@@ -102,18 +114,21 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     metrics,
   });
 
+  const storeReadiness = new SessionStoreReadiness({ store: options.sessionStore, logger });
+  const isReady = (): boolean => watch.hasSnapshot() && storeReadiness.confirmed;
   watch.start();
   let server;
   try {
     server = await startOpsServer({
       host: options.host ?? '127.0.0.1',
       port: options.port,
-      readiness: () => watch.hasSnapshot(),
+      readiness: isReady,
       registry,
       logger,
       extraRoutes: { '/mcp': face.handle },
     });
   } catch (error) {
+    storeReadiness.close();
     await watch.close();
     broker.close();
     await ownMapper?.close();
@@ -125,11 +140,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   let closing: Promise<void> | undefined;
   return {
     port: listener.port,
-    ready: () => watch.hasSnapshot(),
+    ready: isReady,
     reconfigure: (next) => endpoints.configure(next.servers),
     close: () => {
       closing ??= (async () => {
         await listener.close();
+        storeReadiness.close();
         await core.close();
         await watch.close();
         broker.close();

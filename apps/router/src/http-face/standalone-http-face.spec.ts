@@ -51,6 +51,17 @@ function registerWeather(server: McpServer): void {
     const name = answer.action === 'accept' ? String(answer.content?.['name']) : `nobody (${answer.action})`;
     return { content: [{ type: 'text', text: `hello ${name}` }] };
   });
+  // elicitInput() and requestSampling() send their requests on the session's GET stream
+  // (not related to the call): the router must hold that stream during the call.
+  server.registerTool('interview', { inputSchema: z.object({}) }, async (_args, ctx) => {
+    const schema = { type: 'object' as const, properties: { answer: { type: 'string' as const } }, required: ['answer'] };
+    const first = await ctx.mcpReq.elicitInput({ mode: 'form', message: 'First question?', requestedSchema: schema });
+    const second = await ctx.mcpReq.elicitInput({ mode: 'form', message: 'Second question?', requestedSchema: schema });
+    const model = await ctx.mcpReq.requestSampling({ messages: [{ role: 'user', content: { type: 'text', text: 'summarise' } }], maxTokens: 10 });
+    const answers = [first, second].map((a) => (a.action === 'accept' ? String(a.content?.['answer']) : a.action));
+    const said = model.content && !Array.isArray(model.content) && model.content.type === 'text' ? model.content.text : '?';
+    return { content: [{ type: 'text', text: `${answers.join(' + ')} / model: ${said}` }] };
+  });
   server.registerPrompt('summary', { argsSchema: z.object({ city: z.string() }) }, ({ city }) => ({
     messages: [{ role: 'user', content: { type: 'text', text: `summarise the weather in ${city}` } }],
   }));
@@ -84,10 +95,19 @@ describe('standalone HTTP face: routed calls', () => {
     files = await startUpstreamMcpServer('files', registerFiles);
     docs = await startUpstreamMcpServer(
       'docs',
-      (server) =>
+      (server) => {
         server.registerResource('readme', 'file:///readme.md', { mimeType: 'text/markdown' }, async (uri) => ({
           contents: [{ uri: uri.href, mimeType: 'text/markdown', text: '# Read me' }],
-        })),
+        }));
+        server.registerTool('confirm', { inputSchema: z.object({}) }, async (_args, ctx) => {
+          const answer = await ctx.mcpReq.elicitInput({
+            mode: 'form',
+            message: 'Publish the docs?',
+            requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+          });
+          return { content: [{ type: 'text', text: answer.action === 'accept' && answer.content?.['ok'] === true ? 'published' : 'kept' }] };
+        });
+      },
       { jsonResponse: true },
     );
     rig = await startRouterTestRig({
@@ -95,13 +115,13 @@ describe('standalone HTTP face: routed calls', () => {
         {
           upstream: weather,
           prefix: 'weather_',
-          tools: ['echo', 'report_progress', 'wait_for_cancel', 'greet'],
+          tools: ['echo', 'report_progress', 'wait_for_cancel', 'greet', 'interview'],
           prompts: ['summary'],
           resources: ['file:///stations.csv'],
           resourceTemplates: ['city://{name}/today'],
         },
         { upstream: files, prefix: '', tools: ['read_file'] },
-        { upstream: docs, prefix: 'docs_', resources: ['file:///readme.md'] },
+        { upstream: docs, prefix: 'docs_', resources: ['file:///readme.md'], tools: ['confirm'] },
       ],
     });
   });
@@ -264,6 +284,38 @@ describe('standalone HTTP face: routed calls', () => {
     const answerAtUpstream = weather.received.filter((r) => r.httpMethod === 'POST' && r.jsonRpcMethod === undefined).at(-1);
     expect(typeof answerAtUpstream?.jsonRpcId).toBe('number');
     expect(rig.broker.received.some((r) => r.jsonRpcMethod === undefined && r.httpMethod === 'POST')).toBe(false);
+  });
+
+  it('passes requests the upstream sends on its session GET stream during a call (elicitInput, requestSampling)', async () => {
+    const asked: string[] = [];
+    const { client } = await rig.connectClient({
+      capabilities: { elicitation: { form: {} }, sampling: {} },
+      configure: (c) => {
+        c.setRequestHandler('elicitation/create', async (request) => {
+          asked.push(request.params.message);
+          return { action: 'accept', content: { answer: asked.length === 1 ? 'yes' : 'no' } };
+        });
+        c.setRequestHandler('sampling/createMessage', async () => ({
+          role: 'assistant',
+          content: { type: 'text', text: 'short' },
+          model: 'spec-model',
+        }));
+      },
+    });
+    const result = await client.callTool({ name: 'weather_interview', arguments: {} }, { timeout: 5000 });
+    expect(asked).toEqual(['First question?', 'Second question?']);
+    expect(textOf(result)).toBe('yes + no / model: short');
+    // The GET stream went to the upstream session, not to the broker.
+    expect(weather.received.some((r) => r.httpMethod === 'GET')).toBe(true);
+  });
+
+  it('asks the client on behalf of an upstream that answers calls with one JSON body, on an SSE answer the router opens', async () => {
+    const { client } = await rig.connectClient({
+      capabilities: { elicitation: { form: {} } },
+      configure: (c) => c.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { ok: true } })),
+    });
+    const result = await client.callTool({ name: 'docs_confirm', arguments: {} }, { timeout: 5000 });
+    expect(textOf(result)).toBe('published');
   });
 
   it('counts routed calls and opened upstream sessions on /metrics', async () => {

@@ -10,12 +10,15 @@ import type { Logger } from '@mcp-gateway/telemetry';
 import type { BrokerProxy } from '../broker/broker-proxy';
 import type { RouterMetrics } from '../metrics/router-metrics';
 import { CallDeadline } from '../outbound/call-deadline';
+import { findJsonRpcAnswer } from '../outbound/json-rpc-answer';
 import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } from '../routing/route-decision';
 import type { RouterCore } from '../routing/router-core';
 import { upstreamFailure } from '../upstream/upstream-failure';
 import { BODY_TOO_LARGE, ClientGoneError, readRequestBody } from './request-body-reader';
+import { EarlyServerMessages } from './early-server-messages';
 import { relayResponse } from './response-relay';
+import type { SseEventRewriter } from './response-relay';
 
 export interface StandaloneHttpFaceOptions {
   readonly core: RouterCore;
@@ -130,14 +133,10 @@ export class StandaloneHttpFace {
       if (!res.writableFinished) deadline.abort('client disconnected');
     };
     res.once('close', onClientGone);
+    const early = new EarlyServerMessages(res, core);
     let askedTheClient = false;
     try {
-      let response = await sendOutboundRequest(call.endpoint.url, call.endpoint.agent, {
-        method: 'POST',
-        headers: call.headers,
-        body: call.body,
-        deadline,
-      });
+      let response = await this.sendCall(call, deadline, early);
       let buffered: Buffer | undefined;
       if (call.renewable) {
         const check = await upstreamLostSession(response);
@@ -146,15 +145,17 @@ export class StandaloneHttpFace {
           // MCP "Session Management": a 404 means the upstream ended the session. The client
           // never sees it: the core drops the mapping, a fresh session is opened, one retry.
           this.options.metrics.upstreamSessionRenewed(call.serverName);
+          await early.stop();
           call = await core.renewUpstreamSession(call);
           buffered = undefined;
-          response = await sendOutboundRequest(call.endpoint.url, call.endpoint.agent, {
-            method: 'POST',
-            headers: call.headers,
-            body: call.body,
-            deadline,
-          });
+          response = await this.sendCall(call, deadline, early);
         }
+      }
+      await early.stop();
+      if (early.started) {
+        // The router already opened the client's SSE answer for the upstream's requests.
+        askedTheClient = (await this.continueOpenedStream(res, response, call, deadline, buffered)) || early.askedTheClient;
+        return;
       }
       const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
       if (!buffered && !isEventStream && call.resultUriPrefix !== undefined && response.statusCode === 200) {
@@ -166,11 +167,7 @@ export class StandaloneHttpFace {
         res.end(buffered);
         return;
       }
-      const routedCall = call;
-      const rewriter =
-        isEventStream && !buffered && routedCall.requestId !== null
-          ? { mayRewrite: (data: string | Buffer) => core.mayRewriteUpstreamEvent(routedCall, data), rewrite: (data: string) => core.rewriteUpstreamEvent(routedCall, data) }
-          : undefined;
+      const rewriter = isEventStream && !buffered ? this.eventRewriter(call) : undefined;
       const headers = relayedHeaders(response.headers, call.gatewaySessionId);
       // Rewritten events change the length: an upstream that sized its SSE answer is relayed chunked.
       if (rewriter) delete headers['content-length'];
@@ -179,24 +176,26 @@ export class StandaloneHttpFace {
         res.end(buffered);
         return;
       }
-      const outcome = await relayResponse(response, res, rewriter);
+      const outcome = await relayResponse(response, res, rewriter, rewriter ? core.serverMessagesDuring(call) : undefined);
       askedTheClient = outcome.rewroteEvents;
       if (outcome.kind === 'upstream-broke') {
         // Timed out or dropped mid-stream: close an SSE stream with the JSON-RPC error the
         // client is waiting for, when no event was cut in half; otherwise cut the connection.
         if (isEventStream && outcome.atEventBoundary && call.requestId !== null && !res.destroyed) {
-          const failure = upstreamFailure(call.serverName, outcome.error, deadline);
-          this.options.metrics.upstreamFailed(call.serverName, failure.code);
-          res.end(serializeSseEvent({ event: 'message', data: JSON.stringify(failure.toResponse(call.requestId)) }));
+          this.endWithErrorEvent(res, call, upstreamFailure(call.serverName, outcome.error, deadline));
         } else {
           res.destroy();
         }
       }
     } catch (error) {
+      await early.stop().catch(() => undefined);
+      askedTheClient ||= early.askedTheClient;
+      const failure = upstreamFailure(call.serverName, error, deadline);
       if (!res.headersSent) {
-        const failure = upstreamFailure(call.serverName, error, deadline);
         if (failure.server === call.serverName) this.options.metrics.upstreamFailed(call.serverName, failure.code);
         if (!res.destroyed) this.answer(res, core.errorAnswer(failure, call.requestId));
+      } else if (early.started && call.requestId !== null && !res.destroyed && !res.writableEnded) {
+        this.endWithErrorEvent(res, call, failure);
       } else {
         res.destroy();
       }
@@ -205,6 +204,60 @@ export class StandaloneHttpFace {
       res.off('close', onClientGone);
       core.upstreamCallFinished(call, askedTheClient);
     }
+  }
+
+  /** Opens the GET stream the call may need, listens to it, then sends the call. */
+  private async sendCall(call: UpstreamForward, deadline: CallDeadline, early: EarlyServerMessages): Promise<IncomingMessage> {
+    const { core } = this.options;
+    await core.prepareUpstreamCall(call);
+    early.listen(call, core.serverMessagesDuring(call));
+    return sendOutboundRequest(call.endpoint.url, call.endpoint.agent, { method: 'POST', headers: call.headers, body: call.body, deadline });
+  }
+
+  private eventRewriter(call: UpstreamForward): SseEventRewriter | undefined {
+    if (call.requestId === null) return undefined;
+    const { core } = this.options;
+    return { mayRewrite: (data) => core.mayRewriteUpstreamEvent(call, data), rewrite: (data) => core.rewriteUpstreamEvent(call, data) };
+  }
+
+  /**
+   * The client's SSE answer is already open (EarlyServerMessages): the upstream's own
+   * answer follows on it — its events as they come, a JSON body as one event, a refusal as
+   * a JSON-RPC error event. Returns whether the client was asked something meanwhile.
+   */
+  private async continueOpenedStream(
+    res: ServerResponse,
+    response: IncomingMessage,
+    call: UpstreamForward,
+    deadline: CallDeadline,
+    buffered: Buffer | undefined,
+  ): Promise<boolean> {
+    const { core } = this.options;
+    const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
+    if (response.statusCode === 200 && isEventStream && !buffered) {
+      const outcome = await relayResponse(response, res, this.eventRewriter(call), core.serverMessagesDuring(call));
+      if (outcome.kind === 'upstream-broke' && !res.destroyed) {
+        if (outcome.atEventBoundary && call.requestId !== null) this.endWithErrorEvent(res, call, upstreamFailure(call.serverName, outcome.error, deadline));
+        else res.destroy();
+      }
+      return outcome.rewroteEvents;
+    }
+    const body = buffered ?? (await readSmallBody(response, MAX_REWRITTEN_ANSWER_BYTES));
+    const answer = findJsonRpcAnswer(body, isEventStream ? 'text/event-stream' : 'application/json');
+    if (answer) {
+      const text = JSON.stringify(answer);
+      res.end(serializeSseEvent({ event: 'message', data: (call.resultUriPrefix !== undefined && core.rewriteUpstreamAnswer(call, Buffer.from(text))) || text }));
+    } else if (call.requestId !== null) {
+      this.endWithErrorEvent(res, call, upstreamFailure(call.serverName, new Error(`HTTP ${response.statusCode ?? 0}`), deadline));
+    } else {
+      res.end();
+    }
+    return false;
+  }
+
+  private endWithErrorEvent(res: ServerResponse, call: UpstreamForward, failure: GatewayError): void {
+    this.options.metrics.upstreamFailed(call.serverName, failure.code);
+    res.end(serializeSseEvent({ event: 'message', data: JSON.stringify(failure.toResponse(call.requestId)) }));
   }
 
   private async forwardToBroker(request: InboundRequest, res: ServerResponse, decision: BrokerForward): Promise<void> {

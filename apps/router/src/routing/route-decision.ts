@@ -65,6 +65,15 @@ export interface UpstreamForward {
   /** Set for `resources/read` through a prefixed server: what to put in front of each
    * content URI of the result so the client gets gateway URIs back. */
   readonly resultUriPrefix?: string;
+  /** The client can answer server requests: hold the upstream session's GET stream during
+   * the call (`RouterCore.prepareUpstreamCall`) and pass on what arrives there. */
+  readonly listenForServerRequests?: boolean;
 }
 
 export type RouteDecision = ImmediateAnswer | BrokerForward | UpstreamForward;
+
+/** Messages for the client that arrive outside the call's own answer (the upstream
+ * session's GET stream) while the call runs; `attach` returns the function that stops them. */
+export interface ServerMessageSource {
+  attach(push: (data: string) => void): () => void;
+}

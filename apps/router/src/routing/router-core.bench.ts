@@ -14,6 +14,7 @@ import { InFlightRoutedRequests } from '../session/in-flight-routed-requests';
 import { SessionGate } from '../session/session-gate';
 import { ServerRequestRemapper } from '../upstream/server-request-remapper';
 import { UpstreamEndpoints } from '../upstream/upstream-endpoints';
+import { UpstreamEventStreams } from '../upstream/upstream-event-streams';
 import { UpstreamSessionOpener } from '../upstream/upstream-session-opener';
 import { UpstreamSessions } from '../upstream/upstream-sessions';
 import type { InboundRequest } from './route-decision';
@@ -70,6 +71,7 @@ const core = new RouterCore({
   endpoints,
   inFlight: new InFlightRoutedRequests(),
   serverRequests: new ServerRequestRemapper(mapper, 60_000),
+      eventStreams: new UpstreamEventStreams({ connectTimeoutMs: 1000, lingerMs: 1000, logger }),
   hostOriginPolicy: new HostOriginPolicy(config.security),
   maxRequestBodyBytes: 4 * 1024 * 1024,
   logger,

@@ -9,6 +9,7 @@ import { SessionGate } from '../session/session-gate';
 import { InMemoryServerRequestIdMapper } from '@mcp-gateway/id-mapper';
 import { ServerRequestRemapper } from '../upstream/server-request-remapper';
 import { UpstreamEndpoints } from '../upstream/upstream-endpoints';
+import { UpstreamEventStreams } from '../upstream/upstream-event-streams';
 import { UpstreamSessionOpener } from '../upstream/upstream-session-opener';
 import { UpstreamSessions } from '../upstream/upstream-sessions';
 import type { InboundRequest, RouteDecision, UpstreamForward } from './route-decision';
@@ -88,6 +89,7 @@ describe('RouterCore decisions', () => {
       endpoints,
       inFlight: new InFlightRoutedRequests(),
       serverRequests: new ServerRequestRemapper(mapper, 60_000),
+      eventStreams: new UpstreamEventStreams({ connectTimeoutMs: 1000, lingerMs: 1000, logger }),
       hostOriginPolicy: new HostOriginPolicy(config.security),
       maxRequestBodyBytes: 1024,
       logger,

@@ -30,9 +30,19 @@ import type { InFlightRoutedRequests, InFlightTarget } from '../session/in-fligh
 import type { SessionGate } from '../session/session-gate';
 import type { UpstreamEndpoint, UpstreamEndpoints } from '../upstream/upstream-endpoints';
 import { mayHoldResourceContents, withGatewayResourceUris } from '../upstream/resource-uri-prefixer';
+import type { CancellationFanOut } from '../upstream/cancellation-fan-out';
 import { ServerRequestRemapper } from '../upstream/server-request-remapper';
+import type { UpstreamEventStreams } from '../upstream/upstream-event-streams';
 import type { UpstreamSessions } from '../upstream/upstream-sessions';
-import type { BrokerForward, ImmediateAnswer, InboundRequest, PendingInitialize, RouteDecision, UpstreamForward } from './route-decision';
+import type {
+  BrokerForward,
+  ImmediateAnswer,
+  InboundRequest,
+  PendingInitialize,
+  RouteDecision,
+  ServerMessageSource,
+  UpstreamForward,
+} from './route-decision';
 import type { RouteTarget, RoutingTable } from './routing-table';
 import type { RoutingTableSource } from './routing-table-watch';
 
@@ -43,8 +53,13 @@ export interface RouterCoreOptions {
   readonly endpoints: UpstreamEndpoints;
   readonly inFlight: InFlightRoutedRequests;
   readonly serverRequests: ServerRequestRemapper;
+  /** GET streams of upstream sessions, held during calls of clients that can be asked. */
+  readonly eventStreams: UpstreamEventStreams;
   readonly hostOriginPolicy: HostOriginPolicy;
   readonly maxRequestBodyBytes: number;
+  /** Passes on a cancellation for a request this replica is not running (it may run on
+   * another replica). Without it such a cancellation only reaches the broker. */
+  readonly cancellationFanOut?: CancellationFanOut;
   readonly logger: Logger;
   readonly clock?: () => number;
 }
@@ -205,6 +220,21 @@ export class RouterCore {
     };
   }
 
+  /** Before a call is sent: when the client can be asked things, the upstream session's GET
+   * stream must be open first, or an upstream that asks there would ask no one. */
+  async prepareUpstreamCall(call: UpstreamForward): Promise<void> {
+    if (!call.listenForServerRequests) return;
+    const protocolVersion = firstHeader(call.headers['mcp-protocol-version'] as string | undefined);
+    await this.options.eventStreams.listen(call.gatewaySessionId, call.endpoint, call.upstreamSessionId, protocolVersion);
+  }
+
+  /** What the upstream session's GET stream brings during `call`, to write into its answer. */
+  serverMessagesDuring(call: UpstreamForward): ServerMessageSource | undefined {
+    if (!call.listenForServerRequests) return undefined;
+    const { eventStreams } = this.options;
+    return { attach: (push) => eventStreams.attach(call.upstreamSessionId, push) };
+  }
+
   /** A JSON (not SSE) answer of a routed call, as the client must see it; undefined =
    * unchanged. Only resources/read results through a prefixed server change. */
   rewriteUpstreamAnswer(call: UpstreamForward, body: Buffer): string | undefined {
@@ -254,6 +284,7 @@ export class RouterCore {
       requestId: message.id,
       renewable: true,
       traceHeaders,
+      ...(upstreamSessions.clientCanBeAsked(upstreamSessionId) ? { listenForServerRequests: true } : {}),
     };
     // resources/read through a prefixed server: the result's URIs get the prefix back.
     if (message.method === McpMethod.ResourcesRead && resolved.upstreamValue !== target.value && target.value.endsWith(resolved.upstreamValue)) {
@@ -284,7 +315,10 @@ export class RouterCore {
   private cancelInFlight(request: InboundRequest, body: Buffer, params: unknown, gatewaySessionId: string): UpstreamForward | undefined {
     if (!isObject(params)) return undefined;
     const target: InFlightTarget | undefined = this.options.inFlight.find(gatewaySessionId, params['requestId']);
-    if (!target) return undefined;
+    if (!target) {
+      this.cancelElsewhere(request, body, params['requestId'], gatewaySessionId);
+      return undefined;
+    }
     const server = this.options.routingTable.current().server(target.serverName);
     const endpoint = this.options.endpoints.endpoint(target.serverName, server?.url);
     if (!endpoint) return undefined;
@@ -301,6 +335,18 @@ export class RouterCore {
       renewable: false,
       traceHeaders,
     };
+  }
+
+  /** No call with this id runs here; without session affinity it may run on another
+   * replica, so every upstream session of the client is told (CancellationFanOut). The
+   * notification itself still goes to the broker, which answers 202 at once. */
+  private cancelElsewhere(request: InboundRequest, body: Buffer, requestId: unknown, gatewaySessionId: string): void {
+    const fanOut = this.options.cancellationFanOut;
+    if (!fanOut || (typeof requestId !== 'string' && typeof requestId !== 'number')) return;
+    const headers = traceContextOf(request.headers);
+    const clientVersion = firstHeader(request.headers['mcp-protocol-version']);
+    const sent = fanOut.send(gatewaySessionId, body, clientVersion === undefined ? headers : { ...headers, 'mcp-protocol-version': clientVersion });
+    this.track(sent.then(() => undefined), 'passing a cancellation on failed');
   }
 
   private initialize(message: JsonRpcRequest): BrokerForward {
@@ -345,6 +391,7 @@ export class RouterCore {
    */
   async renewUpstreamSession(call: UpstreamForward): Promise<UpstreamForward> {
     const { upstreamSessions, inFlight } = this.options;
+    this.options.eventStreams.close(call.upstreamSessionId);
     const upstreamSessionId = await upstreamSessions.renew(call.gatewaySessionId, call.endpoint, call.upstreamSessionId, call.traceHeaders);
     const protocolVersion = upstreamSessions.protocolVersion(upstreamSessionId) ?? firstHeader(call.headers['mcp-protocol-version'] as string | undefined);
     if (call.requestId !== null) {
@@ -355,6 +402,7 @@ export class RouterCore {
       upstreamSessionId,
       headers: upstreamHeaders(call.endpoint, upstreamSessionId, protocolVersion, call.traceHeaders),
       renewable: false,
+      listenForServerRequests: upstreamSessions.clientCanBeAsked(upstreamSessionId),
     };
   }
 
@@ -370,6 +418,7 @@ export class RouterCore {
     await gate.requireLive(gatewaySessionId);
     const upstream = await gate.end(gatewaySessionId);
     inFlight.forgetSession(gatewaySessionId);
+    this.options.eventStreams.closeSession(gatewaySessionId);
     this.track(this.options.serverRequests.sessionEnded(gatewaySessionId), 'forgetting server request ids failed');
     if (upstream.size > 0) {
       this.track(
@@ -439,6 +488,7 @@ export class RouterCore {
 
   /** Waits for background work (upstream session DELETEs) to finish. */
   async close(): Promise<void> {
+    this.options.eventStreams.closeAll();
     await Promise.all(this.background);
   }
 }

@@ -28,8 +28,10 @@ export interface UpstreamSessionsOptions {
 
 export class UpstreamSessions {
   private readonly opening = new Map<string, Promise<string>>();
-  /** Upstream session id → the version that upstream negotiated (for MCP-Protocol-Version). */
-  private readonly versions = new Map<string, string>();
+  /** What this process learnt when it opened an upstream session: the version the upstream
+   * negotiated (for MCP-Protocol-Version) and whether the client can answer requests
+   * (elicitation, sampling, roots), so the session's GET stream is worth holding. */
+  private readonly known = new Map<string, { readonly protocolVersion: string; readonly clientCanBeAsked: boolean }>();
   private readonly maxVersions: number;
 
   constructor(private readonly options: UpstreamSessionsOptions) {
@@ -38,7 +40,13 @@ export class UpstreamSessions {
 
   /** The version the upstream chose for a session this process opened, if known. */
   protocolVersion(upstreamSessionId: string): string | undefined {
-    return this.versions.get(upstreamSessionId);
+    return this.known.get(upstreamSessionId)?.protocolVersion;
+  }
+
+  /** True when this process opened the session for a client that declared elicitation,
+   * sampling or roots: the upstream may then send it requests. */
+  clientCanBeAsked(upstreamSessionId: string): boolean {
+    return this.known.get(upstreamSessionId)?.clientCanBeAsked ?? false;
   }
 
   /** The upstream session of (gateway session, server), opening it if there is none. */
@@ -54,7 +62,7 @@ export class UpstreamSessions {
   /** The upstream forgot `staleId` (404): drop the mapping — only if it still holds that
    * id, another caller may have renewed it already — and get a fresh one. */
   async renew(gatewaySessionId: string, endpoint: UpstreamEndpoint, staleId: string, traceHeaders: http.OutgoingHttpHeaders): Promise<string> {
-    this.versions.delete(staleId);
+    this.known.delete(staleId);
     try {
       await this.options.store.deleteUpstreamSession(gatewaySessionId, endpoint.serverName, staleId);
     } catch (error) {
@@ -68,8 +76,8 @@ export class UpstreamSessions {
     await Promise.all(
       [...sessions].map(async ([serverName, upstreamSessionId]) => {
         const endpoint = endpointOf(serverName);
-        const version = this.versions.get(upstreamSessionId);
-        this.versions.delete(upstreamSessionId);
+        const version = this.known.get(upstreamSessionId)?.protocolVersion;
+        this.known.delete(upstreamSessionId);
         if (endpoint) await this.options.opener.close(endpoint, upstreamSessionId, version);
       }),
     );
@@ -86,7 +94,11 @@ export class UpstreamSessions {
         open: async () => {
           const client = await gate.session(gatewaySessionId);
           const opened = await opener.open(endpoint, client, traceHeaders);
-          this.remember(opened.sessionId, opened.protocolVersion);
+          const capabilities = client.clientCapabilities;
+          this.remember(opened.sessionId, {
+            protocolVersion: opened.protocolVersion,
+            clientCanBeAsked: capabilities['elicitation'] !== undefined || capabilities['sampling'] !== undefined || capabilities['roots'] !== undefined,
+          });
           this.options.onOpened?.(endpoint.serverName);
           return opened.sessionId;
         },
@@ -104,12 +116,12 @@ export class UpstreamSessions {
     }
   }
 
-  private remember(upstreamSessionId: string, protocolVersion: string): void {
+  private remember(upstreamSessionId: string, facts: { readonly protocolVersion: string; readonly clientCanBeAsked: boolean }): void {
     if (upstreamSessionId === '') return;
-    if (this.versions.size >= this.maxVersions) {
-      const oldest = this.versions.keys().next();
-      if (!oldest.done) this.versions.delete(oldest.value);
+    if (this.known.size >= this.maxVersions) {
+      const oldest = this.known.keys().next();
+      if (!oldest.done) this.known.delete(oldest.value);
     }
-    this.versions.set(upstreamSessionId, protocolVersion);
+    this.known.set(upstreamSessionId, facts);
   }
 }
