@@ -144,13 +144,10 @@ describe('requests the upstream sends to the client during a call', () => {
   });
 });
 
-// BUG: an upstream built on MCP SDK v2 (ctx.mcpReq.elicitInput / requestSampling) sends these
-// requests on the session's standalone GET stream (the spec allows it: such messages only
-// SHOULD relate to the request). The router opens no GET stream on the upstream sessions it
-// creates and sends every client GET to the broker, so the request never reaches the
-// client and the call ends in -32091 after timeouts.upstreamRequestMs. roots/list above
-// passes because the SDK sends it on the call's own stream.
-describe.skip('requests the upstream sends on its standalone GET stream during a call', () => {
+// An upstream built on MCP SDK v2 sends these (ctx.mcpReq.elicitInput / requestSampling) on
+// the session's standalone GET stream, not on the call's stream (the spec allows it: such
+// messages only SHOULD relate to the request); the router listens there during the call.
+describe('requests the upstream sends on its standalone GET stream during a call', () => {
   it('passes two elicitations of one call to the client and both answers back to the upstream', async () => {
     const asked: string[] = [];
     const connected = await newClient({
