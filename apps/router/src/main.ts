@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     brokerGrpcAddress: flags.brokerGrpcAddress,
     host: flags.host,
     port: flags.port,
+    ...(flags.extProcPort === undefined ? {} : { extProcPort: flags.extProcPort }),
     sessionStore,
     sessionIdCodec,
     serverRequestIdMapper,
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   });
   await configWatcher.start();
   logger.info(
-    { port: router.port, host: flags.host, broker: flags.brokerUrl, brokerGrpc: flags.brokerGrpcAddress, sessionStore: config.sessionStore.url ? 'redis' : 'memory' },
+    { port: router.port, ...(router.extProcPort === undefined ? {} : { extProcPort: router.extProcPort }), host: flags.host, broker: flags.brokerUrl, brokerGrpc: flags.brokerGrpcAddress, sessionStore: config.sessionStore.url ? 'redis' : 'memory' },
     'router listening',
   );
 

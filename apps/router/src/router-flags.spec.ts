@@ -31,6 +31,14 @@ describe('parseRouterFlags', () => {
     });
   });
 
+  it('serves the ext_proc face only when --ext-proc-port (or ROUTER_EXT_PROC_PORT) names a port', () => {
+    expect(parseRouterFlags(required, {}).extProcPort).toBeUndefined();
+    expect(parseRouterFlags([...required, '--ext-proc-port', '0'], {}).extProcPort).toBe(0);
+    expect(parseRouterFlags(required, { ROUTER_EXT_PROC_PORT: '50052' }).extProcPort).toBe(50052);
+    expect(parseRouterFlags([...required, '--ext-proc-port=9002'], { ROUTER_EXT_PROC_PORT: '50052' }).extProcPort).toBe(9002);
+    expect(() => parseRouterFlags([...required, '--ext-proc-port', 'grpc'], {})).toThrow(/--ext-proc-port: expected a port number/);
+  });
+
   it('defaults to 127.0.0.1 and port 8080', () => {
     const flags = parseRouterFlags(required, {});
     expect(flags.host).toBe('127.0.0.1');

@@ -11,6 +11,8 @@ export interface RouterFlags {
   readonly brokerUrl: string;
   /** host:port of the broker's gRPC routing-table service. */
   readonly brokerGrpcAddress: string;
+  /** Port of the Envoy ext_proc face (gRPC); undefined = not served. 0 = pick a free port. */
+  readonly extProcPort?: number;
 }
 
 export class RouterFlagError extends Error {
@@ -18,12 +20,12 @@ export class RouterFlagError extends Error {
 }
 
 export const ROUTER_USAGE =
-  'usage: router --config FILE --broker-url http://HOST:PORT --broker-grpc HOST:PORT [--port N (default 8080, 0 = any free)] [--host ADDRESS (default 127.0.0.1)]\n' +
-  '  env: GATEWAY_CONFIG, BROKER_URL, BROKER_GRPC_ADDRESS, ROUTER_PORT, ROUTER_HOST, GATEWAY_SESSION_SECRET';
+  'usage: router --config FILE --broker-url http://HOST:PORT --broker-grpc HOST:PORT [--port N (default 8080, 0 = any free)] [--host ADDRESS (default 127.0.0.1)] [--ext-proc-port N (Envoy ext_proc gRPC face; off by default)]\n' +
+  '  env: GATEWAY_CONFIG, BROKER_URL, BROKER_GRPC_ADDRESS, ROUTER_PORT, ROUTER_HOST, ROUTER_EXT_PROC_PORT, GATEWAY_SESSION_SECRET';
 
 export const DEFAULT_ROUTER_PORT = 8080;
 
-const FLAGS = ['--config', '--port', '--host', '--broker-url', '--broker-grpc'] as const;
+const FLAGS = ['--config', '--port', '--host', '--broker-url', '--broker-grpc', '--ext-proc-port'] as const;
 type Flag = (typeof FLAGS)[number];
 
 function parsePort(raw: string, what: string): number {
@@ -88,11 +90,13 @@ export function parseRouterFlags(argv: readonly string[], env: NodeJS.ProcessEnv
   const brokerGrpc = require('--broker-grpc', 'BROKER_GRPC_ADDRESS');
   const port = pick('--port', 'ROUTER_PORT');
   const host = pick('--host', 'ROUTER_HOST');
+  const extProcPort = pick('--ext-proc-port', 'ROUTER_EXT_PROC_PORT');
   return {
     configPath: config.value,
     host: host?.value ?? '127.0.0.1',
     port: port ? parsePort(port.value, port.what) : DEFAULT_ROUTER_PORT,
     brokerUrl: parseBrokerUrl(brokerUrl.value, brokerUrl.what),
     brokerGrpcAddress: parseGrpcAddress(brokerGrpc.value, brokerGrpc.what),
+    ...(extProcPort ? { extProcPort: parsePort(extProcPort.value, extProcPort.what) } : {}),
   };
 }

@@ -11,6 +11,8 @@ import type { Logger } from '@mcp-gateway/telemetry';
 import { startOpsServer } from '@mcp-gateway/telemetry';
 import { Registry } from 'prom-client';
 import { BrokerProxy } from './broker/broker-proxy';
+import { ExtProcMetrics } from './ext-proc-face/ext-proc-metrics';
+import { ExtProcServer } from './ext-proc-face/ext-proc-server';
 import { StandaloneHttpFace } from './http-face/standalone-http-face';
 import { HostOriginPolicy } from './inbound/host-origin-policy';
 import { RouterMetrics } from './metrics/router-metrics';
@@ -36,6 +38,11 @@ export interface RouterOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port: number;
+  /** Port of the Envoy ext_proc face (gRPC, same host); undefined = not served, 0 = any. */
+  readonly extProcPort?: number;
+  /** Longest the ext_proc face takes to answer one Envoy message (default 9 s, below the
+   * 10 s message_timeout the operator configures). */
+  readonly extProcMessageBudgetMs?: number;
   readonly sessionStore: SessionStore;
   readonly sessionIdCodec: GatewaySessionIdCodec;
   /** Ids of server-initiated requests (shared by replicas); default in memory, owned by
@@ -51,6 +58,8 @@ export interface RouterOptions {
 
 export interface RunningRouter {
   readonly port: number;
+  /** The ext_proc face's port, when it is served. */
+  readonly extProcPort: number | undefined;
   /** Ready once the first routing table arrived and the session store answered once (and
    * stays so while the broker or the store is away: see SessionStoreReadiness). */
   ready(): boolean;
@@ -118,6 +127,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const isReady = (): boolean => watch.hasSnapshot() && storeReadiness.confirmed;
   watch.start();
   let server;
+  let extProc: ExtProcServer | undefined;
   try {
     server = await startOpsServer({
       host: options.host ?? '127.0.0.1',
@@ -127,7 +137,22 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
       logger,
       extraRoutes: { '/mcp': face.handle },
     });
+    if (options.extProcPort !== undefined) {
+      // The Envoy face: same core, session store and id mapper as the HTTP face.
+      extProc = await ExtProcServer.start({
+        core,
+        gate,
+        metrics,
+        extProcMetrics: new ExtProcMetrics(registry),
+        logger,
+        maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
+        host: options.host ?? '127.0.0.1',
+        port: options.extProcPort,
+        ...(options.extProcMessageBudgetMs === undefined ? {} : { messageBudgetMs: options.extProcMessageBudgetMs }),
+      });
+    }
   } catch (error) {
+    await server?.close();
     storeReadiness.close();
     await watch.close();
     broker.close();
@@ -140,10 +165,12 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   let closing: Promise<void> | undefined;
   return {
     port: listener.port,
+    extProcPort: extProc?.port,
     ready: isReady,
     reconfigure: (next) => endpoints.configure(next.servers),
     close: () => {
       closing ??= (async () => {
+        await extProc?.close();
         await listener.close();
         storeReadiness.close();
         await core.close();

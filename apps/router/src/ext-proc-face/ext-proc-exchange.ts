@@ -18,12 +18,13 @@
 // with the HTTP face's statuses and JSON-RPC bodies. Never logs headers, bodies or ids.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { GatewayError } from '@mcp-gateway/jsonrpc';
+import { GatewayError, isRequest, parseJsonRpc } from '@mcp-gateway/jsonrpc';
+import type { JsonRpcId } from '@mcp-gateway/jsonrpc';
 import type { RouterMetrics } from '../metrics/router-metrics';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, RouteDecision, UpstreamForward } from '../routing/route-decision';
 import type { RouterCore } from '../routing/router-core';
 import type { SessionGate } from '../session/session-gate';
-import type { HttpBody, HttpHeaders, ProcessingRequest, ProcessingResponse } from './ext-proc-messages';
+import type { CommonResponse, HttpBody, HttpHeaders, ProcessingRequest, ProcessingResponse } from './ext-proc-messages';
 import { GATEWAY_PROCESSING_MODE, NOTHING_MORE, withResponseBody } from './gateway-processing-mode';
 import { headerMutation, readHeaderMap } from './header-map';
 import { immediateResponse, repeatRequest } from './immediate-response';
@@ -74,6 +75,13 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The id of a request body (rare path: an answer given before the core decided). */
+function requestIdOf(body: Buffer | undefined): JsonRpcId | null {
+  if (body === undefined) return null;
+  const parsed = parseJsonRpc(body);
+  return parsed.ok && parsed.kind === 'single' && isRequest(parsed.message) ? parsed.message.id : null;
+}
+
 function toBuffer(body: string | Buffer): Buffer {
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
@@ -83,6 +91,8 @@ export class ExtProcExchange {
   /** The client's path, where a repeated request goes. */
   private path = '/mcp';
   private route: BrokerForward | UpstreamForward | undefined;
+  /** The body being decided on (names the request id if the decision comes too late). */
+  private pendingBody: Buffer | undefined;
   private plan: ResponsePlan = PASS;
   private responseStatus = 0;
   private responseHeaders: IncomingHttpHeaders = {};
@@ -125,7 +135,7 @@ export class ExtProcExchange {
   /** The answer when something failed unexpectedly or ran out of time on this stream. */
   failure(error: unknown): ProcessingResponse {
     this.answeredImmediately = true;
-    const requestId = this.route?.requestId ?? null;
+    const requestId = this.route ? this.route.requestId : requestIdOf(this.pendingBody);
     return this.immediate(this.options.core.errorAnswer(error, requestId), 'mcp_gateway_error');
   }
 
@@ -176,13 +186,25 @@ export class ExtProcExchange {
     return CONTINUE_REQUEST_HEADERS;
   }
 
-  /** GET (the notification stream) and DELETE: decided from the headers alone; their
-   * answers need nothing from the router, so Envoy is told to skip them. */
+  /** GET and DELETE: decided from the headers alone. What goes to the broker (the
+   * notification stream, DELETE) needs nothing more from the router, so Envoy is told to
+   * skip its answer; a GET the core routes to an upstream is carried out like a call. */
   private async decideWithoutBody(head: Omit<InboundRequest, 'body'>): Promise<ProcessingResponse> {
     const decision = await this.options.core.decide({ ...head, body: undefined });
     this.options.metrics.decision(decision.kind);
+    if (this.done) return this.release(decision, { request_headers: {} });
     if (decision.kind === 'answer') return this.immediate(decision, 'mcp_gateway_refused');
+    if (decision.kind === 'upstream') {
+      this.route = decision;
+      return { request_headers: { response: this.toUpstream(decision, undefined) } };
+    }
     return { ...CONTINUE_REQUEST_HEADERS, mode_override: NOTHING_MORE };
+  }
+
+  /** Answered already (the message budget ran out) or the stream is gone: let go. */
+  private release(decision: RouteDecision, answer: ProcessingResponse): ProcessingResponse {
+    if (decision.kind === 'upstream') this.options.core.upstreamCallFinished(decision);
+    return answer;
   }
 
   // ---- request body ----------------------------------------------------------------
@@ -196,13 +218,10 @@ export class ExtProcExchange {
       return this.failure(new Error('ext_proc: the request body must be sent BUFFERED (processing_mode.request_body_mode)'));
     }
     const body = message.body;
+    this.pendingBody = body;
     const decision: RouteDecision = await core.decide({ ...this.head, body });
     metrics.decision(decision.kind);
-    if (this.done) {
-      // Answered already (the message budget ran out) or the stream is gone: release.
-      if (decision.kind === 'upstream') core.upstreamCallFinished(decision);
-      return CONTINUE_REQUEST_BODY;
-    }
+    if (this.done) return this.release(decision, CONTINUE_REQUEST_BODY);
     switch (decision.kind) {
       case 'answer':
         return this.immediate(decision, 'mcp_gateway_refused');
@@ -211,14 +230,16 @@ export class ExtProcExchange {
         return { request_body: { response: { header_mutation: headerMutation(policyHeaders(decision, body)) } } };
       case 'upstream':
         this.route = decision;
-        return this.toUpstream(decision, body);
+        return { request_body: { response: this.toUpstream(decision, body) } };
     }
   }
 
-  /** Envoy sends the call on to the upstream's own route, with its session and credentials. */
-  private toUpstream(call: UpstreamForward, clientBody: Buffer): ProcessingResponse {
+  /** Envoy sends the call on to the upstream's own route, with its session and credentials.
+   * `clientBody` is what Envoy holds (undefined in the headers phase). */
+  private toUpstream(call: UpstreamForward, clientBody: Buffer | undefined): CommonResponse {
     const url = call.endpoint.url;
-    const body = call.body === clientBody ? undefined : toBuffer(call.body);
+    const forwarded = call.body;
+    const body = forwarded === undefined || forwarded === clientBody ? undefined : toBuffer(forwarded);
     const set: Record<string, string | number | readonly string[] | undefined> = {
       ':authority': url.host,
       ':path': `${url.pathname}${url.search}`,
@@ -228,18 +249,14 @@ export class ExtProcExchange {
       if (value !== undefined) set[name.toLowerCase()] = Array.isArray(value) ? value : String(value);
     }
     // BUFFERED mode: Envoy refuses (500) a changed body under a stale content-length.
-    set['content-length'] = body === undefined ? clientBody.length : body.length;
-    Object.assign(set, policyHeaders(call, call.body));
+    if (clientBody !== undefined) set['content-length'] = body === undefined ? clientBody.length : body.length;
+    Object.assign(set, policyHeaders(call, forwarded ?? ''));
     const remove = CLIENT_ONLY_HEADERS.filter((name) => set[name] === undefined);
     return {
-      request_body: {
-        response: {
-          header_mutation: headerMutation(set, remove),
-          ...(body === undefined ? {} : { body_mutation: body.length === 0 ? { clear_body: true } : { body } }),
-          // Honoured only beside a header mutation (there always is one here).
-          clear_route_cache: true,
-        },
-      },
+      header_mutation: headerMutation(set, remove),
+      ...(body === undefined ? {} : { body_mutation: body.length === 0 ? { clear_body: true } : { body } }),
+      // Honoured only beside a header mutation (there always is one here).
+      clear_route_cache: true,
     };
   }
 
