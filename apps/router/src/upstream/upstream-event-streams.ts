@@ -6,14 +6,18 @@
 // stream and hands what arrives on it to the call's answer stream (the newest call of that
 // upstream session in this process). It is opened before the call is sent, kept a while
 // after the last call (`lingerMs`) so back-to-back calls share it, and closed when the
-// session ends. Best effort: an upstream without GET streams (405), or one whose single GET
-// stream another replica holds (409), is left alone until the linger time has passed.
+// session ends. Best effort: an upstream without GET streams (405) is left alone until the
+// linger time has passed; one whose single GET stream another replica holds (409) is asked
+// again by the next call (the holder may let it go at any time). What arrives while no call
+// of the session runs here goes to `onUnclaimed` (the client's own GET stream, see
+// server-requests/unclaimed-server-messages.ts) instead of being dropped.
 
 import type http from 'node:http';
 import { SseParser } from '@mcp-gateway/jsonrpc';
 import type { Logger } from '@mcp-gateway/telemetry';
 import { CallDeadline } from '../outbound/call-deadline';
 import { sendOutboundRequest } from '../outbound/outbound-request';
+import type { UnclaimedServerMessage } from '../server-requests/unclaimed-server-messages';
 import type { UpstreamEndpoint } from './upstream-endpoints';
 
 export type ServerMessageSink = (data: string) => void;
@@ -24,10 +28,13 @@ export interface UpstreamEventStreamsOptions {
   /** How long a stream stays open after its last call ended. */
   readonly lingerMs: number;
   readonly logger: Logger;
+  /** Receives what arrives while no call of the session runs in this process. */
+  readonly onUnclaimed?: (message: UnclaimedServerMessage) => void;
 }
 
 interface EventStream {
   readonly gatewaySessionId: string;
+  readonly serverName: string;
   readonly deadline: CallDeadline;
   /** Resolves once the stream is open or known to be unavailable; never rejects. */
   readonly ready: Promise<void>;
@@ -48,6 +55,7 @@ export class UpstreamEventStreams {
     const deadline = new CallDeadline(0);
     const stream: EventStream = {
       gatewaySessionId,
+      serverName: endpoint.serverName,
       deadline,
       ready: this.open(endpoint, upstreamSessionId, protocolVersion, deadline),
       sinks: [],
@@ -113,16 +121,20 @@ export class UpstreamEventStreams {
         deadline,
       });
     } catch (error) {
-      // Unreachable or too slow: the call itself will say so.
+      // Unreachable or too slow: the call itself will say so; the next call tries again.
       this.options.logger.debug({ server: endpoint.serverName, err: error }, 'upstream GET stream not opened');
+      this.forget(upstreamSessionId, deadline);
       return;
     } finally {
       clearTimeout(headersTimer);
     }
     if (response.statusCode !== 200) {
-      // 405: no GET streams on this server; 409: another replica holds the one allowed.
+      // 405: no GET streams on this server (remembered until the linger time has passed).
+      // 409: another replica holds the one allowed; what arrives there reaches the client
+      // through its own GET stream, and the next call here asks again.
       this.options.logger.debug({ server: endpoint.serverName, status: response.statusCode }, 'upstream GET stream not available');
       response.resume();
+      if (response.statusCode !== 405) this.forget(upstreamSessionId, deadline);
       return;
     }
     this.options.logger.debug({ server: endpoint.serverName }, 'upstream GET stream open');
@@ -130,8 +142,11 @@ export class UpstreamEventStreams {
     const deliver = (events: ReturnType<SseParser['push']>): void => {
       const stream = this.streams.get(upstreamSessionId);
       const sink = stream?.sinks.at(-1);
-      if (!sink) return; // nothing to hand it to: no call of this session runs here
-      for (const event of events) if (event.data !== '') sink(event.data);
+      for (const event of events) {
+        if (event.data === '') continue;
+        if (sink) sink(event.data);
+        else if (stream) this.options.onUnclaimed?.({ gatewaySessionId: stream.gatewaySessionId, serverName: stream.serverName, upstreamSessionId, data: event.data });
+      }
     };
     response.on('data', (chunk: Buffer) => deliver(parser.push(chunk)));
     response.once('error', () => undefined);
@@ -139,9 +154,16 @@ export class UpstreamEventStreams {
       const stream = this.streams.get(upstreamSessionId);
       if (stream?.deadline === deadline) {
         // The upstream ended the stream: the next call opens a new one.
-        this.streams.delete(upstreamSessionId);
-        if (stream.lingerTimer) clearTimeout(stream.lingerTimer);
+        this.forget(upstreamSessionId, deadline);
       }
     });
+  }
+
+  /** Drops the entry of an attempt that is over, unless a newer attempt replaced it. */
+  private forget(upstreamSessionId: string, deadline: CallDeadline): void {
+    const stream = this.streams.get(upstreamSessionId);
+    if (stream?.deadline !== deadline) return;
+    this.streams.delete(upstreamSessionId);
+    if (stream.lingerTimer) clearTimeout(stream.lingerTimer);
   }
 }
