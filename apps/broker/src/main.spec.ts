@@ -41,7 +41,11 @@ async function runBroker(command: string, args: string[]) {
     const listening = JSON.parse(line) as { httpPort: number; grpcPort: number };
     expect(listening.httpPort).toBeGreaterThan(0);
     expect(listening.grpcPort).toBeGreaterThan(0);
-    expect((await fetch(`http://127.0.0.1:${listening.httpPort}/readyz`)).status).toBe(200);
+    // Ready once the first connection round to the upstreams is over (UpstreamWarmUp).
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${listening.httpPort}/readyz`)).status === 200, {
+      timeoutMs: 10_000,
+      what: 'the broker to report ready',
+    });
     const watch = watchRoutingTable(`127.0.0.1:${listening.grpcPort}`);
     try {
       const snapshot = await waitFor(() => (watch.latest()?.tools.length ? watch.latest() : undefined), { timeoutMs: 10_000, what: 'tools in the snapshot' });

@@ -1,5 +1,6 @@
 // The gRPC RoutingTableService every router watches: on Watch it sends the current
-// snapshot at once, then one snapshot per catalog change, until the router goes away.
+// snapshot at once (or, before the first one exists, as soon as it is published), then one
+// snapshot per catalog change, until the router goes away.
 // Routers keep the whole table in memory, so the broker is never on the request path.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@mcp-gateway/telemetry';
@@ -17,7 +18,9 @@ export interface RoutingTableServiceOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly logger: Logger;
-  readonly initialSnapshot: RoutingTableSnapshotMessage;
+  /** Sent to watchers at once. Without it, watchers wait for the first publish() (a broker
+   * that is still connecting to its upstreams must not hand routers a partial table). */
+  readonly initialSnapshot?: RoutingTableSnapshotMessage;
   readonly protoPath?: string;
   /** How long close() waits for streams to end before cutting them. */
   readonly shutdownGraceMs?: number;
@@ -27,13 +30,13 @@ type WatchCall = grpc.ServerWritableStream<{ router_id?: string }, RoutingTableS
 
 export class RoutingTableService {
   private readonly watchers = new Map<WatchCall, RoutingTableWatcher>();
-  private snapshot: RoutingTableSnapshotMessage;
+  private snapshot: RoutingTableSnapshotMessage | undefined;
   private boundPort = 0;
 
   private constructor(
     private readonly server: grpc.Server,
     private readonly logger: Logger,
-    initialSnapshot: RoutingTableSnapshotMessage,
+    initialSnapshot: RoutingTableSnapshotMessage | undefined,
     private readonly shutdownGraceMs: number,
   ) {
     this.snapshot = initialSnapshot;
@@ -95,7 +98,7 @@ export class RoutingTableService {
     call.on('cancelled', forget);
     call.on('close', forget);
     call.on('error', forget);
-    this.send(call, this.snapshot);
+    if (this.snapshot) this.send(call, this.snapshot);
   }
 
   private send(call: WatchCall, snapshot: RoutingTableSnapshotMessage): void {
