@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import { Agent } from 'node:http';
-import { freePort } from '@mcp-gateway/testing';
+import { freePort, waitFor } from '@mcp-gateway/testing';
 import { startRoundRobinBalancer, type RoundRobinBalancer } from './round-robin-balancer';
 
 const opened: Array<{ close(): Promise<void> }> = [];
@@ -13,8 +13,13 @@ afterEach(async () => {
   for (const thing of opened.splice(0).reverse()) await thing.close();
 });
 
-async function backend(name: string, handler?: (res: ServerResponse) => void): Promise<string> {
+async function backend(name: string, handler?: (res: ServerResponse) => void, readyz?: () => number): Promise<string> {
   const server: Server = createServer((req, res) => {
+    if (req.url === '/readyz') {
+      res.writeHead(readyz ? readyz() : 200);
+      res.end();
+      return;
+    }
     req.resume();
     req.once('end', () => {
       if (handler) return handler(res);
@@ -73,7 +78,31 @@ describe('round-robin balancer', () => {
     const seen: string[] = [];
     for (let i = 0; i < 3; i += 1) seen.push((await get(`${lb.origin}/mcp`)).body);
     expect(seen).toEqual(['a', 'c', 'c']);
-    expect(lb.history()[1]).toEqual({ method: 'POST', backend: 2, skipped: [1] });
+    expect(lb.history()[1]).toEqual({ at: expect.any(Number), method: 'POST', backend: 2, skipped: [1] });
+  });
+
+  it('sends nothing to a backend whose readiness probe fails, and includes it again once it passes', async () => {
+    let bReady = 503;
+    const lb = await startRoundRobinBalancer({
+      backends: [await backend('a'), await backend('b', undefined, () => bReady)],
+      readinessPath: '/readyz',
+      readinessIntervalMs: 20,
+    });
+    opened.push(lb);
+    const before: string[] = [];
+    for (let i = 0; i < 4; i += 1) before.push((await get(`${lb.origin}/mcp`)).body);
+    expect(before).toEqual(['a', 'a', 'a', 'a']);
+    bReady = 200;
+    await waitFor(() => lb.readiness().every(Boolean), { what: 'b to pass its probe' });
+    const after = new Set<string>();
+    for (let i = 0; i < 4; i += 1) after.add((await get(`${lb.origin}/mcp`)).body);
+    expect([...after].sort()).toEqual(['a', 'b']);
+  });
+
+  it('tries every backend when none passes its readiness probe (rather than refusing all traffic)', async () => {
+    const lb = await startRoundRobinBalancer({ backends: [await backend('a', undefined, () => 503)], readinessPath: '/readyz' });
+    opened.push(lb);
+    expect((await get(`${lb.origin}/mcp`)).body).toBe('a');
   });
 
   it('answers 503 when no backend accepts the connection', async () => {

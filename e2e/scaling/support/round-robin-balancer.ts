@@ -4,12 +4,15 @@
 // "no session affinity" case the gateway must survive.
 //
 // It behaves like the balancers a deployment puts in front of replicas (a Kubernetes
-// Service behind Envoy, an ingress): a backend that refuses the connection (a killed or
-// restarting replica) is skipped and the request is sent to the next one, because a refused
-// connection proves the request was never delivered. Anything else — a reset mid-request, a
-// stream cut mid-answer — reaches the client as a broken response: a balancer cannot know
-// whether the replica acted on it, so it must not retry. Responses are piped as they arrive
-// (an SSE stream is never collected). Test code: loopback only, no TLS.
+// Service behind Envoy, an ingress): with `readinessPath` it probes every backend's
+// readiness endpoint and sends nothing to a backend that is not ready (as endpoints drop
+// out of a Service), unless none is ready (then it tries them all, like Envoy's panic mode).
+// A backend that refuses the connection (a killed or restarting replica) is skipped and the
+// request is sent to the next one, because a refused connection proves the request was
+// never delivered. Anything else — a reset mid-request, a stream cut mid-answer — reaches
+// the client as a broken response: a balancer cannot know whether the replica acted on it,
+// so it must not retry. Responses are piped as they arrive (an SSE stream is never
+// collected). Test code: loopback only, no TLS.
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -21,10 +24,17 @@ export interface RoundRobinBalancerOptions {
   readonly port?: number;
   /** Shown in the 503 answer when no backend accepts the connection. */
   readonly name?: string;
+  /** Path probed on every backend (e.g. `/readyz`); only backends answering 200 get
+   * requests. Default: no probing, every backend that accepts connections gets requests. */
+  readonly readinessPath?: string;
+  /** Probe period (default 100 ms). */
+  readonly readinessIntervalMs?: number;
 }
 
 /** Where one request went. */
 export interface BalancedRequest {
+  /** When the backend took it (ms since the epoch). */
+  readonly at: number;
   readonly method: string;
   /** Index into `backends` of the backend that took the request. */
   readonly backend: number;
@@ -41,6 +51,8 @@ export interface RoundRobinBalancer {
   history(): readonly BalancedRequest[];
   /** Requests each backend took, by index. */
   counts(): number[];
+  /** Which backends passed their last readiness probe (all true without probing). */
+  readiness(): boolean[];
   /** Stops listening and cuts every open connection (open SSE streams included). */
   close(): Promise<void>;
 }
@@ -73,7 +85,38 @@ export async function startRoundRobinBalancer(options: RoundRobinBalancerOptions
   const history: BalancedRequest[] = [];
   const counts = backends.map(() => 0);
   const sockets = new Set<Socket>();
+  const ready = backends.map(() => true);
   let next = 0;
+
+  const probe = async (index: number): Promise<void> => {
+    const url = new URL(options.readinessPath ?? '/', backends[index]);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      await response.arrayBuffer();
+      ready[index] = response.status === 200;
+    } catch {
+      ready[index] = false;
+    }
+  };
+  let probing: NodeJS.Timeout | undefined;
+  let probeRound: Promise<void> = Promise.resolve();
+  if (options.readinessPath !== undefined) {
+    probeRound = Promise.all(backends.map((_, index) => probe(index))).then(() => undefined);
+    await probeRound;
+    probing = setInterval(() => {
+      probeRound = probeRound.then(() => Promise.all(backends.map((_, index) => probe(index))).then(() => undefined));
+    }, options.readinessIntervalMs ?? 100);
+    probing.unref();
+  }
+
+  /** Backend indexes in the order to try for the next request. */
+  const order = (): number[] => {
+    const first = next;
+    next = (next + 1) % backends.length;
+    const all = backends.map((_, offset) => (first + offset) % backends.length);
+    const readyOnes = all.filter((index) => ready[index]);
+    return readyOnes.length > 0 ? readyOnes : all;
+  };
 
   /** Sends the request to `backend`; resolves with its response, rejects with the socket error. */
   const attempt = (backend: URL, req: IncomingMessage, body: Buffer, client: ServerResponse): Promise<IncomingMessage> =>
@@ -90,11 +133,8 @@ export async function startRoundRobinBalancer(options: RoundRobinBalancerOptions
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
-    const first = next;
-    next = (next + 1) % backends.length;
     const skipped: number[] = [];
-    for (let offset = 0; offset < backends.length; offset += 1) {
-      const index = (first + offset) % backends.length;
+    for (const index of order()) {
       const backend = backends[index] as URL;
       let response: IncomingMessage;
       try {
@@ -102,12 +142,13 @@ export async function startRoundRobinBalancer(options: RoundRobinBalancerOptions
       } catch (error) {
         if (isConnectionRefused(error) && !res.destroyed) {
           skipped.push(index);
+          if (options.readinessPath !== undefined) ready[index] = false;
           continue;
         }
         res.destroy();
         return;
       }
-      history.push({ method: req.method ?? 'GET', backend: index, skipped });
+      history.push({ at: Date.now(), method: req.method ?? 'GET', backend: index, skipped });
       counts[index] = (counts[index] ?? 0) + 1;
       res.writeHead(response.statusCode ?? 502, withoutHopByHop(response.headers));
       res.flushHeaders();
@@ -145,11 +186,16 @@ export async function startRoundRobinBalancer(options: RoundRobinBalancerOptions
     backends: options.backends,
     history: () => history,
     counts: () => [...counts],
+    readiness: () => [...ready],
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      if (probing) clearInterval(probing);
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        });
+        await probeRound;
+      })();
       return closing;
     },
   };

@@ -1,0 +1,232 @@
+// Issue 6, "Faults": three routers and two brokers on one real redis-server, behind
+// round-robin balancers that send every request to another replica, serving a mixed MCP
+// workload (SDK v2 clients: list, calls, progress notifications, prompts, resources,
+// roots/list asked mid-call, ping, cancellation, DELETE and re-initialize) while one
+// fault after another happens: a router killed, a broker restarted, Redis restarted empty.
+// The tests run in order, on the same load, and read what every request got.
+//
+// The balancers skip a replica that refuses connections, as a Service does once a pod is
+// gone; a request a replica had already taken is never retried for the client.
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startRedisServer, waitFor, type RedisServerHandle } from '@mcp-gateway/testing';
+import { REPO_ROOT } from '../gateway/support/gateway-bundles';
+import { startTestServer, type TestServer } from '../servers/test-server';
+import { MixedWorkload, type RequestOutcome } from './support/mixed-workload';
+import { startScaledGateway, type ScaledGateway } from './support/scaled-gateway';
+
+jest.setTimeout(60_000);
+
+/** Every request must be answered (or fail) within this bound: nothing may hang. It is
+ * also the gateway's timeouts.upstreamRequestMs, the longest the gateway may wait. */
+const REQUEST_BOUND_MS = 8_000;
+/** A request refused because the session store is down must be refused this fast. */
+const FAIL_FAST_MS = 2_500;
+/** After Redis is back, how long the store clients may take to reconnect (ioredis backoff
+ * is capped at 2 s, ±20 %). */
+const STORE_RECONNECT_MS = 3_000;
+
+let redis: RedisServerHandle;
+let alpha: TestServer;
+let beta: TestServer;
+let gateway: ScaledGateway;
+let workload: MixedWorkload;
+let loadStartedAt = 0;
+/** When each fault happened (for the record written after the run). */
+const marks: Record<string, number> = {};
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  alpha = await startTestServer({ name: 'alpha' });
+  beta = await startTestServer({ name: 'beta' });
+  gateway = await startScaledGateway({
+    redisUrl: redis.url,
+    config: {
+      servers: [
+        { name: 'alpha', url: alpha.url, prefix: 'a_' },
+        { name: 'beta', url: beta.url, prefix: 'b_' },
+      ],
+      upstreamRequestMs: REQUEST_BOUND_MS,
+    },
+  });
+  await gateway.waitForUpstreamsReady(['alpha', 'beta']);
+  workload = new MixedWorkload({ url: gateway.url, steadyWorkers: 4, churnWorkers: 2, churnEvery: 6, requestBoundMs: REQUEST_BOUND_MS, prefixes: ['a_', 'b_'] });
+  loadStartedAt = Date.now();
+  workload.start();
+}, 90_000);
+
+afterAll(async () => {
+  await workload?.stop();
+  // The whole run, for whoever has to read a failure: every request with its outcome.
+  if (workload) {
+    const record = { loadStartedAt, marks, outcomes: workload.outcomes(), workers: workload.workerViews() };
+    await mkdir(path.join(REPO_ROOT, 'tmp', 'e2e-scaling'), { recursive: true });
+    await writeFile(path.join(REPO_ROOT, 'tmp', 'e2e-scaling', 'faults-under-load.json'), JSON.stringify(record, null, 1));
+  }
+  await gateway?.stop();
+  await alpha?.close();
+  await beta?.close();
+  await redis?.stop();
+}, 60_000);
+
+function between(from: number, to: number): RequestOutcome[] {
+  return workload.outcomes().filter((outcome) => outcome.endedAt >= from && outcome.startedAt < to);
+}
+
+function describeOutcomes(outcomes: readonly RequestOutcome[]): string {
+  return JSON.stringify(
+    outcomes.map((o) => ({ ...o, startedAt: o.startedAt - loadStartedAt, endedAt: o.endedAt - loadStartedAt })),
+    null,
+    1,
+  );
+}
+
+function steadySessions(): Array<readonly string[]> {
+  return workload
+    .workerViews()
+    .filter((view) => view.kind === 'steady')
+    .map((view) => view.sessionIds);
+}
+
+describe('under a mixed load spread over 3 routers and 2 brokers', () => {
+  it('answers every request while nothing fails, on every replica', async () => {
+    const routersBefore = gateway.routerBalancer.counts();
+    const brokersBefore = gateway.brokerBalancer.counts();
+    await sleep(2_500);
+    const outcomes = between(loadStartedAt, Date.now());
+    expect(outcomes.filter((o) => o.result !== 'ok')).toEqual([]);
+    for (const view of workload.workerViews()) {
+      expect(outcomes.filter((o) => o.worker === view.index && o.result === 'ok').length).toBeGreaterThanOrEqual(5);
+    }
+    const operations = new Set(outcomes.map((o) => o.operation));
+    for (const operation of ['initialize', 'list-tools', 'call', 'call-with-progress', 'get-prompt', 'read-resource', 'server-request', 'ping', 'cancel', 'delete']) {
+      expect(operations).toContain(operation);
+    }
+    gateway.routerBalancer.counts().forEach((count, index) => expect(count).toBeGreaterThan(routersBefore[index] ?? 0));
+    gateway.brokerBalancer.counts().forEach((count, index) => expect(count).toBeGreaterThan(brokersBefore[index] ?? 0));
+  });
+
+  it('fails only the requests a killed router was handling; the next ones succeed elsewhere on the same sessions', async () => {
+    const sessionsBefore = steadySessions();
+    marks['router-1 kill'] = Date.now();
+    await gateway.routers[1]?.kill();
+    // Requests sent before the process was gone may have reached it: those are in flight.
+    const deadAt = Date.now();
+    marks['router-1 dead'] = deadAt;
+    await sleep(3_000);
+    const window = between(deadAt, Date.now());
+
+    const failures = window.filter((o) => o.result !== 'ok');
+    expect(describeOutcomes(failures.filter((o) => o.startedAt >= deadAt))).toBe('[]');
+    // In flight when the replica died: at most one request per worker (and any call whose
+    // server-to-client answer went through it).
+    expect(failures.length).toBeLessThanOrEqual(2 * workload.workerViews().length);
+    expect(failures.filter((o) => o.result === 'session-lost' || o.result === 'stuck')).toEqual([]);
+    // Every worker carried on, and the steady ones on the session they had.
+    for (const view of workload.workerViews()) {
+      expect({ worker: view.index, ok: window.filter((o) => o.worker === view.index && o.result === 'ok' && o.startedAt > deadAt).length >= 3 }).toEqual({
+        worker: view.index,
+        ok: true,
+      });
+    }
+    expect(steadySessions()).toEqual(sessionsBefore);
+
+    // The replica comes back at the same address and takes its share again.
+    marks['router-1 starting'] = Date.now();
+    await gateway.routers[1]?.start();
+    const backAt = Date.now();
+    await waitFor(() => gateway.routerBalancer.history().filter((entry) => entry.backend === 1 && entry.at > backAt).length > 10, {
+      what: 'the restarted router to take requests',
+    });
+  });
+
+  it('keeps every session valid across a broker restart; notification streams re-open and catalog changes still reach every client', async () => {
+    const sessionsBefore = steadySessions();
+    const broker = gateway.brokers[0];
+    if (!broker) throw new Error('no broker');
+    marks['broker-0 stop'] = Date.now();
+    await broker.stop();
+    const goneAt = Date.now();
+    marks['broker-0 gone'] = goneAt;
+    await broker.start();
+    const backAt = Date.now();
+    marks['broker-0 ready'] = backAt;
+    await sleep(2_000);
+    const window = between(goneAt, Date.now());
+    // Only what the broker was doing as it shut down may fail; nothing after.
+    expect(describeOutcomes(window.filter((o) => o.result !== 'ok' && o.startedAt >= goneAt))).toBe('[]');
+    expect(steadySessions()).toEqual(sessionsBefore);
+
+    // The routers that watch the restarted broker stayed ready and follow it again, and the
+    // restarted broker takes its share of requests.
+    for (const router of gateway.routers) expect({ router: router.name, ...(await router.probes()) }).toEqual({ router: router.name, healthz: 200, readyz: 200 });
+    expect(gateway.brokerBalancer.history().filter((entry) => entry.backend === 0 && entry.at > backAt).length).toBeGreaterThan(0);
+
+    // Streams that broker held were cut; the clients re-opened them (on either broker), so a
+    // catalog change still reaches every steady client, whichever broker holds its stream.
+    const changedAt = Date.now();
+    alpha.addTool('added_after_broker_restart');
+    await waitFor(
+      () => workload.workerViews().filter((view) => view.kind === 'steady').every((view) => view.listChangedAt.some((at) => at >= changedAt)),
+      { timeoutMs: 10_000, what: 'every steady client to receive tools/list_changed' },
+    );
+  });
+
+  it('fails requests fast while Redis is down, then sessions that Redis lost get 404 and clients re-initialize', async () => {
+    const sessionsBefore = new Set(workload.workerViews().flatMap((view) => view.sessionIds));
+    const downAt = Date.now();
+    marks['redis kill'] = downAt;
+    await redis.kill();
+    await sleep(2_000);
+    const backAt = Date.now();
+    marks['redis starting'] = backAt;
+    await redis.start();
+    const settledAt = backAt + STORE_RECONNECT_MS;
+
+    // Afterwards every worker works again, on a new session (the old ones were lost with
+    // Redis' memory). A request in flight at the outage may hold a worker up to the bound.
+    await waitFor(
+      () =>
+        workload
+          .workerViews()
+          .every(
+            (view) =>
+              workload
+                .outcomes()
+                .filter((o) => o.worker === view.index && o.result === 'ok' && o.startedAt >= settledAt && o.sessionId !== undefined && !sessionsBefore.has(o.sessionId))
+                .length >= 3,
+          ),
+      { timeoutMs: STORE_RECONNECT_MS + REQUEST_BOUND_MS + 5_000, intervalMs: 100, what: 'every worker to work on a new session' },
+    );
+
+    const outage = between(downAt, settledAt);
+    const refused = outage.filter((o) => o.result === 'failed' && o.startedAt >= downAt && o.status !== undefined);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const outcome of refused) {
+      // A clear error, quickly: 503 with the session store's JSON-RPC error.
+      expect({ status: outcome.status, error: outcome.error, fast: outcome.endedAt - outcome.startedAt < FAIL_FAST_MS }).toEqual({
+        status: 503,
+        error: expect.stringContaining('-32092'),
+        fast: true,
+      });
+    }
+    expect(outage.filter((o) => o.result === 'stuck')).toEqual([]);
+    // No session was lost before Redis went away.
+    expect(workload.outcomes().filter((o) => o.result === 'session-lost' && o.endedAt < downAt)).toEqual([]);
+    // Once the store is back, nothing fails any more: old sessions get 404, new ones work.
+    const after = workload.outcomes().filter((o) => o.startedAt >= settledAt);
+    expect(describeOutcomes(after.filter((o) => o.result !== 'ok' && o.result !== 'session-lost'))).toBe('[]');
+  });
+
+  it('left no request unanswered beyond the bound in the whole run', async () => {
+    await workload.stop();
+    const outcomes = workload.outcomes();
+    expect(outcomes.length).toBeGreaterThan(200);
+    expect(outcomes.filter((o) => o.result === 'stuck')).toEqual([]);
+    // The gateway's own bound (timeouts.upstreamRequestMs) plus a little for the hops.
+    expect(outcomes.filter((o) => o.endedAt - o.startedAt > REQUEST_BOUND_MS + 500)).toEqual([]);
+  });
+});
