@@ -94,7 +94,7 @@ function load(): { Client: grpc.ServiceClientConstructor; root: protoLoader.Pack
 
 export function externalProcessorClient(address: string): grpc.Client & { Process(): grpc.ClientDuplexStream<WireProcessingRequest, WireProcessingResponse> } {
   const { Client } = load();
-  return new Client(address, grpc.credentials.createInsecure()) as grpc.Client & {
+  return new Client(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
     Process(): grpc.ClientDuplexStream<WireProcessingRequest, WireProcessingResponse>;
   };
 }
