@@ -17,6 +17,7 @@ import { NotificationStreams } from './client-facing/notification-streams';
 import { BrokerHttpServer } from './http/broker-http-server';
 import { BrokerMetrics } from './metrics/broker-metrics';
 import { RoutingTableService } from './routing/routing-table-service';
+import { UpstreamWarmUp } from './upstream/upstream-warm-up';
 import { toRoutingTableSnapshot } from './routing/routing-table-snapshot';
 import { buildStatusReport } from './status/status-report';
 import type { StatusReport } from './status/status-report';
@@ -109,19 +110,25 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     listPages.rebuild(catalog.snapshot);
     const streams = new NotificationStreams({ keepAliveMs: options.keepAliveMs ?? 15_000, logger });
 
+    // No routing table for routers, and not ready, until the first connection round to the
+    // upstreams is over (UpstreamWarmUp): a restarted broker must not hand out a partial one.
     const routing = await RoutingTableService.start({
       host: options.host,
       port: options.grpcPort,
       logger,
-      initialSnapshot: toRoutingTableSnapshot(catalog.snapshot),
       ...(options.protoPath ? { protoPath: options.protoPath } : {}),
     });
     closers.push(() => routing.close());
+    const warmUp = new UpstreamWarmUp({
+      maxWaitMs: config.timeouts.upstreamConnectMs + 1_000,
+      onSettled: () => routing.publish(toRoutingTableSnapshot(catalog.snapshot)),
+    });
+    closers.push(() => warmUp.close());
 
     // Order matters: pages are rebuilt before clients are told to list again.
     catalog.onChange((change) => {
       listPages.rebuild(change.snapshot);
-      routing.publish(toRoutingTableSnapshot(change.snapshot));
+      if (warmUp.settled) routing.publish(toRoutingTableSnapshot(change.snapshot));
       streams.broadcast([...change.changedFamilies].map((family) => NOTIFICATION_BY_FAMILY[family]));
       logger.info(
         {
@@ -155,6 +162,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
           catalogUpdateQueued = false;
           try {
             catalog.update(activePool.sources());
+            warmUp.check(activePool.sources());
           } catch (error) {
             logger.error({ error: error instanceof Error ? error.message : String(error) }, 'cannot rebuild the catalog');
           }
@@ -203,9 +211,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       routes: {
         mcp: (req, res) => endpoint.handle(req, res),
         status,
-        // Upstreams being down does not make the broker unready: it still answers
-        // initialize, lists (possibly empty) and serves the routing table.
-        ready: () => httpListening,
+        // Ready once the first connection round is over. Upstreams being down does not make
+        // the broker unready: it still answers initialize, lists (possibly empty) and serves
+        // the routing table.
+        ready: () => httpListening && warmUp.settled,
         metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
       },
     });
@@ -219,6 +228,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     closers.push(closeWatcher);
 
     activePool.apply(config.servers, connectionSettings(config));
+    warmUp.check(activePool.sources());
 
     return { httpPort: http.port, grpcPort: routing.port, status, close };
   } catch (error) {
