@@ -13,7 +13,7 @@ export interface CallStreamAsker extends StreamableHttpHost {
   readonly askedIds: Array<string | number>;
 }
 
-function createAskerServer(askedIds: Array<string | number>): McpServer {
+function createAskerServer(): McpServer {
   const server = new McpServer({ name: CALL_STREAM_ASKER_NAME, version: '1.0.0' });
   server.registerTool('ask_twice', { description: 'Asks two questions on the call stream', inputSchema: z.object({}) }, async (_args, ctx) => {
     const answers: string[] = [];
@@ -33,7 +33,7 @@ export async function startCallStreamAsker(): Promise<CallStreamAsker> {
   const askedIds: Array<string | number> = [];
   const host = await startStreamableHttpHost({
     name: CALL_STREAM_ASKER_NAME,
-    createSession: () => createAskerServer(askedIds),
+    createSession: () => createAskerServer(),
     observeClientMessage: (message) => {
       // The client's answers reach the server under the server's own request ids.
       if (!('method' in message) && (typeof message['id'] === 'number' || typeof message['id'] === 'string')) askedIds.push(message['id']);

@@ -13,12 +13,12 @@ const rewrite: SseEventRewrite = {
   },
 };
 
-const events = [
+const events: [string, string, string] = [
   'event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}\n\n',
   'event: message\ndata: {"jsonrpc":"2.0","id":42,"method":"elicitation/create","params":{"message":"é?"}}\n\n',
   'event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{"content":[]}}\n\n',
 ];
-const expected = events[0] + events[1]?.replace('"id":42', '"id":"gw-42"') + events[2];
+const expected = events[0] + events[1].replace('"id":42', '"id":"gw-42"') + events[2];
 
 async function run(chunks: Buffer[]): Promise<{ out: string; untouched: number }> {
   const rewriter = new StreamedSseRewriter(rewrite);
@@ -34,9 +34,9 @@ async function run(chunks: Buffer[]): Promise<{ out: string; untouched: number }
 
 describe('StreamedSseRewriter', () => {
   it('passes chunks of whole events without a request untouched', async () => {
-    const { out, untouched } = await run([Buffer.from(events[0] ?? ''), Buffer.from(events[2] ?? '')]);
+    const { out, untouched } = await run([Buffer.from(events[0]), Buffer.from(events[2])]);
     expect(untouched).toBe(2);
-    expect(out).toBe((events[0] ?? '') + (events[2] ?? ''));
+    expect(out).toBe(events[0] + events[2]);
   });
 
   it('rewrites the request and keeps everything in order, however the stream is cut into chunks', async () => {
