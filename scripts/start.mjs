@@ -3,7 +3,7 @@
 // router as separate processes sharing a freshly generated session-signing secret, and
 // prints the URL to give an MCP client. Ctrl-C stops every process it started.
 //
-//   npm start -- [--config FILE] [--port N] [--host ADDRESS]
+//   npm start -- [--config FILE] [--port N] [--host ADDRESS] [--ext-proc-port N]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -27,18 +27,22 @@ try {
       config: { type: 'string' },
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
+      // The router's Envoy ext_proc face (gRPC), for an Envoy in front of this machine's gateway.
+      'ext-proc-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
 } catch (error) {
-  fail(`${error.message}\nusage: npm start -- [--config FILE] [--port N] [--host ADDRESS]`);
+  fail(`${error.message}\nusage: npm start -- [--config FILE] [--port N] [--host ADDRESS] [--ext-proc-port N]`);
 }
 if (options.help) {
-  console.log('usage: npm start -- [--config FILE] [--port N] [--host ADDRESS]');
+  console.log('usage: npm start -- [--config FILE] [--port N] [--host ADDRESS] [--ext-proc-port N]');
   process.exit(0);
 }
 const routerPort = Number(options.port);
 if (!Number.isInteger(routerPort) || routerPort < 0 || routerPort > 65535) fail(`--port must be 0-65535, got "${options.port}"`);
+const extProcPort = options['ext-proc-port'] === undefined ? undefined : Number(options['ext-proc-port']);
+if (extProcPort !== undefined && (!Number.isInteger(extProcPort) || extProcPort < 0 || extProcPort > 65535)) fail(`--ext-proc-port must be 0-65535, got "${options['ext-proc-port']}"`);
 
 for (const app of ['broker', 'router']) {
   const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-app.mjs'), app], { stdio: 'inherit' });
@@ -141,6 +145,7 @@ try {
       '--port', String(routerPort),
       '--broker-url', `http://127.0.0.1:${broker.httpPort}`,
       '--broker-grpc', `127.0.0.1:${broker.grpcPort}`,
+      ...(extProcPort === undefined ? [] : ['--ext-proc-port', String(extProcPort)]),
     ],
     shared,
     /router listening/,
@@ -149,6 +154,7 @@ try {
   await waitForReady(`http://${host}:${router.port}/readyz`);
   console.log('');
   console.log(`MCP Gateway is ready. Point your MCP client at:  http://${host}:${router.port}/mcp`);
+  if (router.extProcPort !== undefined) console.log(`Envoy ext_proc (gRPC): ${host}:${router.extProcPort}  (see docs/data-plane.md)`);
   console.log(`Upstream status: http://127.0.0.1:${broker.httpPort}/status    Stop with Ctrl-C.`);
   console.log('');
 } catch (error) {
