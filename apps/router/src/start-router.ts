@@ -25,6 +25,11 @@ import { CancellationFanOut } from './upstream/cancellation-fan-out';
 import { ServerRequestRemapper } from './upstream/server-request-remapper';
 import { UpstreamEndpoints } from './upstream/upstream-endpoints';
 import { UpstreamEventStreams } from './upstream/upstream-event-streams';
+import type { ClientStreamChannel } from './server-requests/client-stream-channel';
+import type { RootsAskers } from './server-requests/roots-askers';
+import { RootsListChangedFanOut } from './server-requests/roots-list-changed-fan-out';
+import { openServerRequestState } from './server-requests/server-request-state';
+import { UnclaimedServerMessages } from './server-requests/unclaimed-server-messages';
 import { UpstreamSessionOpener } from './upstream/upstream-session-opener';
 import { UpstreamSessions } from './upstream/upstream-sessions';
 
@@ -48,6 +53,11 @@ export interface RouterOptions {
   /** Ids of server-initiated requests (shared by replicas); default in memory, owned by
    * the router. */
   readonly serverRequestIdMapper?: ServerRequestIdMapper;
+  /** The way to clients' GET streams from any replica, and who asked for roots (shared by
+   * replicas); default Redis at `sessionStore.url`, else in memory — owned by the router
+   * when not given. */
+  readonly clientStreamChannel?: ClientStreamChannel;
+  readonly rootsAskers?: RootsAskers;
   readonly logger: Logger;
   readonly registry?: Registry;
   /** Shown in the broker's logs; default `router-<pid>`. */
@@ -94,16 +104,34 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   });
   const ownMapper = options.serverRequestIdMapper ? undefined : new InMemoryServerRequestIdMapper();
   const serverRequestIdMapper = options.serverRequestIdMapper ?? (ownMapper as ServerRequestIdMapper);
+  const serverRequestState = openServerRequestState({
+    config,
+    logger,
+    ...(options.clientStreamChannel ? { channel: options.clientStreamChannel } : {}),
+    ...(options.rootsAskers ? { rootsAskers: options.rootsAskers } : {}),
+  });
+  const serverRequests = new ServerRequestRemapper(serverRequestIdMapper, config.timeouts.upstreamRequestMs, {
+    rootsAskers: serverRequestState.rootsAskers,
+  });
+  const unclaimed = new UnclaimedServerMessages(serverRequests, serverRequestState.channel, logger);
   const core = new RouterCore({
     routingTable: watch,
     gate,
     upstreamSessions,
     endpoints,
     inFlight: new InFlightRoutedRequests(),
-    serverRequests: new ServerRequestRemapper(serverRequestIdMapper, config.timeouts.upstreamRequestMs),
-    eventStreams: new UpstreamEventStreams({ connectTimeoutMs: config.timeouts.upstreamConnectMs, lingerMs: 60_000, logger }),
+    serverRequests,
+    eventStreams: new UpstreamEventStreams({ connectTimeoutMs: config.timeouts.upstreamConnectMs, lingerMs: 60_000, logger, onUnclaimed: unclaimed.accept }),
     cancellationFanOut: new CancellationFanOut({
       store: options.sessionStore,
+      endpointOf: (serverName) => endpoints.endpoint(serverName, watch.current().server(serverName)?.url),
+      protocolVersionOf: (upstreamSessionId) => upstreamSessions.protocolVersion(upstreamSessionId),
+      timeoutMs: config.timeouts.upstreamConnectMs,
+      logger,
+    }),
+    clientStreams: serverRequestState.channel,
+    rootsListChanged: new RootsListChangedFanOut({
+      askers: serverRequestState.rootsAskers,
       endpointOf: (serverName) => endpoints.endpoint(serverName, watch.current().server(serverName)?.url),
       protocolVersionOf: (upstreamSessionId) => upstreamSessions.protocolVersion(upstreamSessionId),
       timeoutMs: config.timeouts.upstreamConnectMs,
@@ -156,6 +184,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     storeReadiness.close();
     await watch.close();
     broker.close();
+    await serverRequestState.close();
     await ownMapper?.close();
     await endpoints.close();
     throw error;
@@ -176,6 +205,8 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         await core.close();
         await watch.close();
         broker.close();
+        await unclaimed.settled();
+        await serverRequestState.close();
         await ownMapper?.close();
         await endpoints.close();
       })();

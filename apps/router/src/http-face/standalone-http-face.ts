@@ -281,7 +281,10 @@ export class StandaloneHttpFace {
       res.writeHead(response.statusCode ?? 502, relayedHeaders(response.headers, undefined));
       // Headers first: a client waiting on a quiet GET stream knows it is open.
       res.flushHeaders();
-      const outcome = await relayResponse(response, res);
+      // The client's GET stream also carries what upstream sessions send it outside any call
+      // (server-requests/unclaimed-server-messages.ts), injected between the broker's events.
+      const fromUpstreams = decision.longLived && response.statusCode === 200 ? core.clientStreamMessages(request.headers) : undefined;
+      const outcome = await relayResponse(response, res, fromUpstreams ? EVENTS_UNCHANGED : undefined, fromUpstreams);
       if (outcome.kind === 'upstream-broke') res.destroy();
     } catch (error) {
       if (res.headersSent) {
@@ -297,6 +300,9 @@ export class StandaloneHttpFace {
     }
   }
 }
+
+/** The broker's events pass as they are (the injected ones are final already). */
+const EVENTS_UNCHANGED: SseEventRewriter = { mayRewrite: () => false, rewrite: async () => undefined };
 
 function brokerFailure(error: unknown, deadline: CallDeadline): GatewayError {
   const failure = upstreamFailure('broker', error, deadline);

@@ -12,7 +12,7 @@ import { UpstreamEndpoints } from '../upstream/upstream-endpoints';
 import { UpstreamEventStreams } from '../upstream/upstream-event-streams';
 import { UpstreamSessionOpener } from '../upstream/upstream-session-opener';
 import { UpstreamSessions } from '../upstream/upstream-sessions';
-import type { InboundRequest, RouteDecision, UpstreamForward } from './route-decision';
+import type { ImmediateAnswer, InboundRequest, RouteDecision, UpstreamForward } from './route-decision';
 import { RouterCore } from './router-core';
 import { RoutingTable } from './routing-table';
 
@@ -167,9 +167,21 @@ describe('RouterCore decisions', () => {
       { jsonrpc: '2.0', id: 5, method: 'tools/list' },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'not-running' } },
-      { jsonrpc: '2.0', id: 6, result: {} },
+      { jsonrpc: '2.0', method: 'notifications/roots/list_changed' },
     ]) {
       expect(await post(message)).toMatchObject({ kind: 'broker', longLived: false });
+    }
+  });
+
+  it('refuses a client answer that names no pending server request, with 400 and an id-less JSON-RPC error', async () => {
+    for (const answer of [
+      { jsonrpc: '2.0', id: 6, result: {} },
+      { jsonrpc: '2.0', id: 'AAAAAAAAAAAAAAAAAAAAAA', result: {} },
+      { jsonrpc: '2.0', id: 7, error: { code: -1, message: 'no' } },
+    ]) {
+      const decision = (await post(answer)) as ImmediateAnswer;
+      expect(decision).toMatchObject({ kind: 'answer', status: 400 });
+      expect(JSON.parse(decision.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600 } });
     }
   });
 
@@ -195,9 +207,9 @@ describe('RouterCore decisions', () => {
     const answer = (await post({ jsonrpc: '2.0', id: gatewayId, result: { action: 'accept', content: { city: 'Oslo' } } })) as UpstreamForward;
     expect(answer).toMatchObject({ kind: 'upstream', serverName: 'weather', upstreamSessionId: 'upstream-weather-1', renewable: false });
     expect(JSON.parse(String(answer.body))).toEqual({ jsonrpc: '2.0', id: 0, result: { action: 'accept', content: { city: 'Oslo' } } });
-    // An id can be answered once; a second answer (or an id never issued) goes to the broker.
-    expect(await post({ jsonrpc: '2.0', id: gatewayId, result: {} })).toMatchObject({ kind: 'broker' });
-    expect(await post({ jsonrpc: '2.0', id: 'AAAAAAAAAAAAAAAAAAAAAA', result: {} })).toMatchObject({ kind: 'broker' });
+    // An id can be answered once; a second answer (or an id never issued) reaches nobody.
+    expect(await post({ jsonrpc: '2.0', id: gatewayId, result: {} })).toMatchObject({ kind: 'answer', status: 400 });
+    expect(await post({ jsonrpc: '2.0', id: 'AAAAAAAAAAAAAAAAAAAAAA', result: {} })).toMatchObject({ kind: 'answer', status: 400 });
   });
 
   it('gives resources/read results through a prefixed server their gateway URIs back', async () => {

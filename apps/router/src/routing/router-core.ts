@@ -31,6 +31,9 @@ import type { SessionGate } from '../session/session-gate';
 import type { UpstreamEndpoint, UpstreamEndpoints } from '../upstream/upstream-endpoints';
 import { mayHoldResourceContents, withGatewayResourceUris } from '../upstream/resource-uri-prefixer';
 import type { CancellationFanOut } from '../upstream/cancellation-fan-out';
+import type { ClientStreamChannel } from '../server-requests/client-stream-channel';
+import { clientStreamSource } from '../server-requests/client-stream-source';
+import type { RootsListChangedFanOut } from '../server-requests/roots-list-changed-fan-out';
 import { ServerRequestRemapper } from '../upstream/server-request-remapper';
 import type { UpstreamEventStreams } from '../upstream/upstream-event-streams';
 import type { UpstreamSessions } from '../upstream/upstream-sessions';
@@ -60,11 +63,31 @@ export interface RouterCoreOptions {
   /** Passes on a cancellation for a request this replica is not running (it may run on
    * another replica). Without it such a cancellation only reaches the broker. */
   readonly cancellationFanOut?: CancellationFanOut;
+  /** The client's own GET stream from any replica: what upstreams send there while no call
+   * of theirs runs here (server-requests/unclaimed-server-messages.ts) is injected into
+   * the broker's stream the client holds through this router. */
+  readonly clientStreams?: ClientStreamChannel;
+  /** Passes a client's notifications/roots/list_changed to the upstream sessions that asked
+   * for roots (besides the broker, which answers it). */
+  readonly rootsListChanged?: RootsListChangedFanOut;
   readonly logger: Logger;
   readonly clock?: () => number;
 }
 
 const JSON_HEADERS: OutgoingHttpHeaders = Object.freeze({ 'content-type': 'application/json' });
+
+/** A client's answer whose id names no pending server request of its session: unknown,
+ * expired, already answered, or another session's (MCP 2025-11-25 "Transports: Sending
+ * Messages to the Server": input the server cannot accept gets an HTTP error status, with a
+ * JSON-RPC error that has no id). It reaches no upstream. */
+const UNKNOWN_ANSWER: ImmediateAnswer = Object.freeze({
+  kind: 'answer',
+  status: 400,
+  headers: JSON_HEADERS,
+  body: JSON.stringify(
+    errorResponse(null, -32600, 'Invalid Request: the answer names no pending request of this session (unknown, expired or already answered); it was not delivered'),
+  ),
+});
 const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
 
 const BROKER_STREAM: BrokerForward = Object.freeze({ kind: 'broker', longLived: true, requestId: null });
@@ -173,6 +196,8 @@ export class RouterCore {
       if (route.kind === 'upstream' && isRequest(message)) {
         const routed = await this.routed(request, body, message, route, gatewaySessionId);
         if (routed) return routed;
+      } else if (message.method === McpMethod.NotificationsRootsListChanged) {
+        this.rootsChanged(request, body, gatewaySessionId);
       } else if (message.method === McpMethod.NotificationsCancelled) {
         const cancelled = this.cancelInFlight(request, body, message.params, gatewaySessionId);
         if (cancelled) return cancelled;
@@ -186,9 +211,30 @@ export class RouterCore {
     if (isResponse(message)) {
       const answer = await this.answerToUpstream(request, message, gatewaySessionId);
       if (answer) return answer;
+      // The broker asks clients nothing: an answer no upstream waits for is refused here.
+      await gate.requireLive(gatewaySessionId);
+      return UNKNOWN_ANSWER;
     }
     await gate.requireLive(gatewaySessionId);
     return { kind: 'broker', longLived: false, requestId: null };
+  }
+
+  /** Messages for the client's GET stream (`headers` of that GET, already decided). */
+  clientStreamMessages(headers: IncomingHttpHeaders): ServerMessageSource | undefined {
+    const channel = this.options.clientStreams;
+    const gatewaySessionId = firstHeader(headers['mcp-session-id']);
+    return channel && gatewaySessionId ? clientStreamSource(channel, gatewaySessionId) : undefined;
+  }
+
+  /** notifications/roots/list_changed: the askers hear it in the background (the broker
+   * still answers the client). */
+  private rootsChanged(request: InboundRequest, body: Buffer, gatewaySessionId: string): void {
+    const fanOut = this.options.rootsListChanged;
+    if (!fanOut) return;
+    const headers = traceContextOf(request.headers);
+    const clientVersion = firstHeader(request.headers['mcp-protocol-version']);
+    const sent = fanOut.send(gatewaySessionId, body, clientVersion === undefined ? headers : { ...headers, 'mcp-protocol-version': clientVersion });
+    this.track(sent.then(() => undefined), 'passing roots/list_changed on failed');
   }
 
   private async answerToUpstream(
@@ -314,6 +360,11 @@ export class RouterCore {
   /** notifications/cancelled for a request running on an upstream goes to that upstream. */
   private cancelInFlight(request: InboundRequest, body: Buffer, params: unknown, gatewaySessionId: string): UpstreamForward | undefined {
     if (!isObject(params)) return undefined;
+    const cancelledId = params['requestId'];
+    if (typeof cancelledId === 'string' || typeof cancelledId === 'number') {
+      // Whatever the upstream asked during that request can no longer be answered, on any replica.
+      this.track(this.options.serverRequests.clientCancelled(gatewaySessionId, cancelledId), 'forgetting server request ids failed');
+    }
     const target: InFlightTarget | undefined = this.options.inFlight.find(gatewaySessionId, params['requestId']);
     if (!target) {
       this.cancelElsewhere(request, body, params['requestId'], gatewaySessionId);
@@ -419,6 +470,8 @@ export class RouterCore {
     const upstream = await gate.end(gatewaySessionId);
     inFlight.forgetSession(gatewaySessionId);
     this.options.eventStreams.closeSession(gatewaySessionId);
+    if (this.options.clientStreams) this.track(this.options.clientStreams.dropSession(gatewaySessionId), 'forgetting kept client messages failed');
+    if (this.options.rootsListChanged) this.track(this.options.rootsListChanged.sessionEnded(gatewaySessionId), 'forgetting roots askers failed');
     this.track(this.options.serverRequests.sessionEnded(gatewaySessionId), 'forgetting server request ids failed');
     if (upstream.size > 0) {
       this.track(

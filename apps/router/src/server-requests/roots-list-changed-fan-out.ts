@@ -33,6 +33,11 @@ export class RootsListChangedFanOut {
     return sent.filter(Boolean).length;
   }
 
+  /** The gateway session ended: nobody is left to tell. Never rejects. */
+  sessionEnded(gatewaySessionId: string): Promise<void> {
+    return this.options.askers.dropSession(gatewaySessionId).catch(() => undefined);
+  }
+
   private async sendTo(serverName: string, upstreamSessionId: string, body: Buffer, clientHeaders: OutgoingHttpHeaders): Promise<boolean> {
     const endpoint = this.options.endpointOf(serverName);
     if (!endpoint) return false;
