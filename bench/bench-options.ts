@@ -2,7 +2,7 @@
 // Two profiles: full (≈ 8 minutes on 2 cores) and quick (≈ 1 minute smoke run).
 import { parseArgs } from 'node:util';
 
-export const SCENARIO_IDS = ['1', '1b', '2', '3', '4', '5', '6'] as const;
+export const SCENARIO_IDS = ['1', '1b', '2', '3', '4', '5', '6', '7'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface BenchOptions {
@@ -34,9 +34,9 @@ export class BenchUsageError extends Error {
   }
 }
 
-export const BENCH_USAGE = `usage: npm run bench [-- --quick] [--only 1,1b,2,3,4,5,6] [--rounds N] [--duration SECONDS] [--no-write] [--no-build]
+export const BENCH_USAGE = `usage: npm run bench [-- --quick] [--only 1,1b,2,3,4,5,6,7] [--rounds N] [--duration SECONDS] [--no-write] [--no-build]
   --quick       one-minute smoke run (16 and 64 sessions, plus a short 1-session latency run)
-  --only        run only these scenarios (ratios and targets need 1, 1b and 2)
+  --only        run only these scenarios (ratios and targets need 1, 1b and 2; 7 = the router's ext_proc face)
   --rounds      alternating rounds per concurrency level (default 3, quick 1)
   --duration    measured seconds per round of a tools/call run (default 5, quick 2.5)
   --no-write    print only; do not update docs/benchmarks.md and bench/results/latest.json

@@ -39,6 +39,8 @@ export interface GatewayLaunchOptions {
   readonly sessionStoreUrl?: string;
   /** The gateway is ready once it lists at least this many tools. */
   readonly expectedToolCount: number;
+  /** The router also serves its Envoy ext_proc face (on a free port). */
+  readonly extProc?: boolean;
   readonly readyTimeoutMs?: number;
 }
 
@@ -46,6 +48,8 @@ export interface RunningGateway {
   readonly label: string;
   /** The router's /mcp: the only endpoint clients use. */
   readonly endpoint: McpEndpoint;
+  /** host:port of the router's ext_proc face, when asked for. */
+  readonly extProcAddress?: string;
   readonly watch: readonly WatchedProcess[];
   close(): Promise<void>;
 }
@@ -103,7 +107,7 @@ export async function startGateway(options: GatewayLaunchOptions): Promise<Runni
     const brokerHttpPort = broker.readyLine['httpPort'] as number;
     const brokerGrpcPort = broker.readyLine['grpcPort'] as number;
 
-    const routerArgs = [ROUTER_ENTRY, '--config', configPath, '--port', '0', '--broker-url', `http://127.0.0.1:${brokerHttpPort}`, '--broker-grpc', `127.0.0.1:${brokerGrpcPort}`];
+    const routerArgs = [ROUTER_ENTRY, '--config', configPath, '--port', '0', '--broker-url', `http://127.0.0.1:${brokerHttpPort}`, '--broker-grpc', `127.0.0.1:${brokerGrpcPort}`, ...(options.extProc ? ['--ext-proc-port', '0'] : [])];
     const router = await startApp(`${options.label} router`, routerArgs, env, (line) => line['msg'] === 'router listening' && typeof line['port'] === 'number');
     started.push(router.process);
     const routerPort = router.readyLine['port'] as number;
@@ -123,6 +127,7 @@ export async function startGateway(options: GatewayLaunchOptions): Promise<Runni
     return {
       label: options.label,
       endpoint: { host: '127.0.0.1', port: routerPort, path: '/mcp' },
+      ...(typeof router.readyLine['extProcPort'] === 'number' ? { extProcAddress: `127.0.0.1:${router.readyLine['extProcPort']}` } : {}),
       watch: [
         { role: 'router', pid: router.process.pid },
         { role: 'broker', pid: broker.process.pid },

@@ -3,6 +3,7 @@
 import type { ScenarioId } from '../bench-options';
 import type { LatencySummary } from '../load/latency-histogram';
 import type { FirstCallResult, IdleSessionsResult, ProcessUsage } from '../load/load-job';
+import type { ExtProcRun } from './ext-proc-scenario';
 
 /** Where the tools/call traffic of scenarios 1–3 goes. */
 export type CallTargetKind = 'direct' | 'plain-proxy' | 'gateway-memory' | 'gateway-redis';
@@ -82,9 +83,11 @@ export interface ScenarioResults {
   readonly toolsList: ToolsListRun[];
   idleSessions: IdleSessionsRun | undefined;
   readonly firstCall: FirstCallRun[];
+  /** Scenario 7: the router's ext_proc face. */
+  readonly extProc: ExtProcRun[];
   readonly skipped: SkippedScenario[];
 }
 
 export function emptyScenarioResults(): ScenarioResults {
-  return { calls: [], toolsList: [], idleSessions: undefined, firstCall: [], skipped: [] };
+  return { calls: [], toolsList: [], idleSessions: undefined, firstCall: [], extProc: [], skipped: [] };
 }
