@@ -12,8 +12,10 @@ import { Catalog } from './catalog/catalog';
 import type { CatalogFamily } from './catalog/catalog';
 import { DEFAULT_LIST_PAGE_SIZE, ListPages } from './catalog/list-pages';
 import { GatewayMethods } from './client-facing/gateway-methods';
+import { ListenSubscriptions } from './client-facing/listen-subscriptions';
 import { McpEndpoint } from './client-facing/mcp-endpoint';
 import { NotificationStreams } from './client-facing/notification-streams';
+import { StatelessGatewayMethods } from './client-facing/stateless-gateway-methods';
 import { BrokerHttpServer } from './http/broker-http-server';
 import { BrokerMetrics } from './metrics/broker-metrics';
 import { RoutingTableService } from './routing/routing-table-service';
@@ -109,6 +111,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     const listPages = new ListPages(options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE);
     listPages.rebuild(catalog.snapshot);
     const streams = new NotificationStreams({ keepAliveMs: options.keepAliveMs ?? 15_000, logger });
+    const subscriptions = new ListenSubscriptions(options.keepAliveMs ?? 15_000);
 
     // No routing table for routers, and not ready, until the first connection round to the
     // upstreams is over (UpstreamWarmUp): a restarted broker must not hand out a partial one.
@@ -130,6 +133,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       listPages.rebuild(change.snapshot);
       if (warmUp.settled) routing.publish(toRoutingTableSnapshot(change.snapshot));
       streams.broadcast([...change.changedFamilies].map((family) => NOTIFICATION_BY_FAMILY[family]));
+      subscriptions.changed(change.changedFamilies);
       logger.info(
         {
           catalogVersion: change.snapshot.version,
@@ -192,6 +196,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       sessionIds,
       methods: new GatewayMethods(listPages, { name: BROKER_NAME, version: BROKER_VERSION }),
       streams,
+      stateless: new StatelessGatewayMethods({
+        listPages,
+        sources: () => activePool.sources(),
+        identity: { name: BROKER_NAME, version: BROKER_VERSION },
+        subscriptions,
+        onMethod: (method) => metrics.countMethod(method),
+      }),
       maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
       logger,
       onMethod: (method) => metrics.countMethod(method),
@@ -221,6 +232,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     httpListening = true;
     closers.push(() => http.close());
     closers.push(() => streams.close());
+    closers.push(() => subscriptions.close());
     closers.push(() => {
       httpListening = false;
     });

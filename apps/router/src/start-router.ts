@@ -14,6 +14,8 @@ import { BrokerProxy } from './broker/broker-proxy';
 import { ExtProcMetrics } from './ext-proc-face/ext-proc-metrics';
 import { ExtProcServer } from './ext-proc-face/ext-proc-server';
 import { StandaloneHttpFace } from './http-face/standalone-http-face';
+import { EraBridges } from './stateless/era-bridges';
+import type { InputExchangeStore } from './stateless/input-exchange-store';
 import { HostOriginPolicy } from './inbound/host-origin-policy';
 import { RouterMetrics } from './metrics/router-metrics';
 import { RouterCore } from './routing/router-core';
@@ -50,6 +52,9 @@ export interface RouterOptions {
   readonly extProcMessageBudgetMs?: number;
   readonly sessionStore: SessionStore;
   readonly sessionIdCodec: GatewaySessionIdCodec;
+  /** State of exchanges between protocol eras (shared by replicas); default Redis at
+   * `sessionStore.url`, else in memory — owned by the router either way when not given. */
+  readonly inputExchangeStore?: InputExchangeStore;
   /** Ids of server-initiated requests (shared by replicas); default in memory, owned by
    * the router. */
   readonly serverRequestIdMapper?: ServerRequestIdMapper;
@@ -102,6 +107,17 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     connectTimeoutMs: config.timeouts.upstreamConnectMs,
     onOpened: (serverName) => metrics.upstreamSessionOpened(serverName),
   });
+  // MCP 2026-07-28 clients and upstreams, and the crossings between the eras.
+  const eraBridges = new EraBridges({
+    config,
+    routingTable: watch,
+    endpoints,
+    gate,
+    opener: new UpstreamSessionOpener({ connectTimeoutMs: config.timeouts.upstreamConnectMs }),
+    logger,
+    ...(options.inputExchangeStore ? { store: options.inputExchangeStore } : {}),
+    onUpstreamSessionOpened: (serverName) => metrics.upstreamSessionOpened(serverName),
+  });
   const ownMapper = options.serverRequestIdMapper ? undefined : new InMemoryServerRequestIdMapper();
   const serverRequestIdMapper = options.serverRequestIdMapper ?? (ownMapper as ServerRequestIdMapper);
   const serverRequestState = openServerRequestState({
@@ -139,6 +155,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     }),
     hostOriginPolicy: new HostOriginPolicy(config.security),
     maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
+    stateless: eraBridges.router,
     logger,
   });
   const broker = new BrokerProxy(options.brokerUrl);
@@ -149,6 +166,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
     upstreamRequestMs: config.timeouts.upstreamRequestMs,
     logger,
     metrics,
+    eraBridges,
   });
 
   const storeReadiness = new SessionStoreReadiness({ store: options.sessionStore, logger });
@@ -182,6 +200,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   } catch (error) {
     await server?.close();
     storeReadiness.close();
+    await eraBridges.close();
     await watch.close();
     broker.close();
     await serverRequestState.close();
@@ -203,6 +222,7 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
         await listener.close();
         storeReadiness.close();
         await core.close();
+        await eraBridges.close();
         await watch.close();
         broker.close();
         await unclaimed.settled();

@@ -9,6 +9,8 @@ import type { Logger } from '@mcp-gateway/telemetry';
 import type { GatewayMethods, ResponseChunks } from './gateway-methods';
 import type { NotificationStreams } from './notification-streams';
 import { readRequestBody } from './request-body';
+import type { StatelessGatewayMethods } from './stateless-gateway-methods';
+import { isStatelessEraRequest } from './stateless-request';
 
 /** The two operations of GatewaySessionIdCodec the broker uses. */
 export interface SessionIdSigner {
@@ -20,6 +22,8 @@ export interface McpEndpointOptions {
   readonly sessionIds: SessionIdSigner;
   readonly methods: GatewayMethods;
   readonly streams: NotificationStreams;
+  /** Answers stateless-era (2026-07-28) requests, which carry no session. */
+  readonly stateless?: StatelessGatewayMethods;
   readonly maxRequestBodyBytes: number;
   readonly logger: Logger;
   /** Observes each JSON-RPC method answered (metrics). */
@@ -33,6 +37,12 @@ export class McpEndpoint {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if (req.method !== 'POST' && this.options.stateless && isStatelessEraRequest(req.headers)) {
+        // MCP 2026-07-28 "Streamable HTTP: Backward Compatibility": no GET stream, no DELETE.
+        res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' });
+        res.end(serializeJsonRpc(errorResponse(null, JsonRpcErrorCode.InvalidRequest, `method ${req.method ?? ''} not allowed on /mcp in protocol version 2026-07-28`)));
+        return;
+      }
       switch (req.method) {
         case 'POST':
           return await this.post(req, res);
@@ -52,6 +62,7 @@ export class McpEndpoint {
   private async post(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readRequestBody(req, this.options.maxRequestBodyBytes);
     const parsed = parseJsonRpc(body);
+    if (this.options.stateless && isStatelessEraRequest(req.headers)) return this.options.stateless.answer(parsed, res);
     if (!parsed.ok) return this.sendJson(res, 400, serializeJsonRpc(parsed.error));
 
     if (parsed.kind === 'single' && isRequest(parsed.message) && parsed.message.method === 'initialize') {

@@ -3,6 +3,8 @@
 // "Pagination"): we follow it until it is absent, and refuse a server whose cursors never
 // end, so one broken upstream cannot keep the broker busy forever.
 import type { Client, ServerCapabilities } from '@modelcontextprotocol/client';
+import { combineCacheHints, readCacheHint } from './list-cache-hint';
+import type { CacheableListMethod, ReceivedCacheHint, ReceivedCacheHints } from './list-cache-hint';
 
 /** A listed item keeps every field the upstream sent; the gateway rewrites only its key. */
 export type ListedTool = Readonly<{ name: string } & Record<string, unknown>>;
@@ -15,6 +17,8 @@ export interface UpstreamListing {
   readonly prompts: readonly ListedPrompt[];
   readonly resources: readonly ListedResource[];
   readonly resourceTemplates: readonly ListedResourceTemplate[];
+  /** Stateless-era upstreams: the caching hints of each list (all pages combined). */
+  readonly cacheHints?: ReceivedCacheHints;
 }
 
 /** The families a `notifications/<family>/list_changed` names; `resources` covers templates too. */
@@ -37,12 +41,16 @@ export interface ListingOptions {
   readonly timeoutMs: number;
   readonly maxPages?: number;
   readonly signal?: AbortSignal;
+  /** Keep the `ttlMs`/`cacheScope` hints of the results (stateless-era upstreams only). */
+  readonly keepCacheHints?: boolean;
+  readonly clock?: () => number;
 }
 
 const DEFAULT_MAX_PAGES = 1_000;
 const METHOD_NOT_FOUND = -32601;
 
 type Page = { readonly items: readonly unknown[]; readonly nextCursor: string | undefined };
+type ListMethod = Exclude<CacheableListMethod, 'server/discover'>;
 
 /**
  * Fetches the given families (all pages) and returns `previous` with those families
@@ -55,13 +63,20 @@ export async function fetchUpstreamListing(
   previous: UpstreamListing,
   options: ListingOptions,
 ): Promise<UpstreamListing> {
-  const request = (method: 'tools/list' | 'prompts/list' | 'resources/list' | 'resources/templates/list') =>
+  const clock = options.clock ?? Date.now;
+  const hints: Partial<Record<ListMethod, ReceivedCacheHint>> = {};
+  const request = (method: ListMethod) =>
     async (cursor: string | undefined): Promise<Page> => {
       const result = await client.request(
         { method, params: cursor === undefined ? {} : { cursor } },
         { timeout: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) },
       );
       const record = result as Record<string, unknown>;
+      if (options.keepCacheHints) {
+        const hint = readCacheHint(record, clock());
+        const earlier = hints[method];
+        hints[method] = earlier === undefined ? hint : combineCacheHints(earlier, hint);
+      }
       const key = method === 'tools/list' ? 'tools' : method === 'prompts/list' ? 'prompts' : method === 'resources/list' ? 'resources' : 'resourceTemplates';
       const items = record[key];
       const nextCursor = record['nextCursor'];
@@ -84,7 +99,24 @@ export async function fetchUpstreamListing(
         : []
       : previous.resourceTemplates,
   ]);
-  return { tools, prompts, resources, resourceTemplates };
+  if (!options.keepCacheHints) return { tools, prompts, resources, resourceTemplates };
+  // Families not fetched now keep the hints they had; fetched ones get the new hints (or none,
+  // when the family is not declared and so was not listed).
+  const cacheHints: Partial<Record<CacheableListMethod, ReceivedCacheHint>> = { ...previous.cacheHints };
+  const fetched: ReadonlyArray<readonly [ListFamily, readonly ListMethod[]]> = [
+    ['tools', ['tools/list']],
+    ['prompts', ['prompts/list']],
+    ['resources', ['resources/list', 'resources/templates/list']],
+  ];
+  for (const [family, methods] of fetched) {
+    if (!families.has(family)) continue;
+    for (const method of methods) {
+      const hint = hints[method];
+      if (hint === undefined) delete cacheHints[method];
+      else cacheHints[method] = hint;
+    }
+  }
+  return { tools, prompts, resources, resourceTemplates, cacheHints };
 }
 
 async function walkPages<T>(

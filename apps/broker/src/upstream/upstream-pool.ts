@@ -4,14 +4,22 @@
 // untouched connections keep running.
 import type { UpstreamServerConfig } from '@mcp-gateway/config';
 import type { UpstreamConnectionSettings, UpstreamState, UpstreamStatus } from './upstream-connection';
+import type { ReceivedCacheHints } from './list-cache-hint';
 import type { UpstreamListing } from './upstream-listing';
 import { redactUrl } from './redacted-url';
+
+/** The capability families a connected upstream declared (only what the gateway reads). */
+export type DeclaredCapabilities = Readonly<Record<string, unknown>>;
 
 /** What the pool needs from a connection (UpstreamConnection, or a twin in tests). */
 export interface PooledConnection {
   readonly currentState: UpstreamState;
   readonly currentListing: UpstreamListing | undefined;
   readonly negotiatedProtocolVersion: string | undefined;
+  /** What the upstream declared while ready (aggregated into `server/discover`). */
+  readonly declaredCapabilities?: DeclaredCapabilities | undefined;
+  /** Caching hints of its last results (stateless-era upstreams only). */
+  readonly cacheHints?: ReceivedCacheHints | undefined;
   status(): UpstreamStatus;
   start(): void;
   close(): Promise<void>;
@@ -23,6 +31,8 @@ export interface UpstreamSource {
   readonly state: UpstreamState;
   readonly protocolVersion: string | undefined;
   readonly listing: UpstreamListing | undefined;
+  readonly capabilities?: DeclaredCapabilities | undefined;
+  readonly cacheHints?: ReceivedCacheHints | undefined;
 }
 
 export interface UpstreamPoolOptions {
@@ -79,6 +89,8 @@ export class UpstreamPool {
       state: connection ? connection.currentState : 'disabled',
       protocolVersion: connection?.negotiatedProtocolVersion,
       listing: connection?.currentListing,
+      capabilities: connection?.declaredCapabilities,
+      cacheHints: connection?.cacheHints,
     }));
   }
 

@@ -14,6 +14,7 @@ import { findJsonRpcAnswer } from '../outbound/json-rpc-answer';
 import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } from '../routing/route-decision';
 import type { RouterCore } from '../routing/router-core';
+import type { EraBridges } from '../stateless/era-bridges';
 import { upstreamFailure } from '../upstream/upstream-failure';
 import { BODY_TOO_LARGE, ClientGoneError, readRequestBody } from './request-body-reader';
 import { EarlyServerMessages } from './early-server-messages';
@@ -28,6 +29,8 @@ export interface StandaloneHttpFaceOptions {
   readonly upstreamRequestMs: number;
   readonly logger: Logger;
   readonly metrics: RouterMetrics;
+  /** Runs routed calls whose client and upstream speak different protocol eras. */
+  readonly eraBridges?: EraBridges;
 }
 
 /** Largest JSON answer the router reads whole to rewrite (resources/read results). */
@@ -41,8 +44,10 @@ function relayedHeaders(headers: IncomingHttpHeaders, gatewaySessionId: string |
   for (const name in headers) {
     if (!NOT_RELAYED.has(name)) relayed[name] = headers[name];
   }
-  if (gatewaySessionId !== undefined) relayed['mcp-session-id'] = gatewaySessionId;
-  else if (headers['mcp-session-id'] !== undefined) relayed['mcp-session-id'] = headers['mcp-session-id'];
+  // A stateless-era call ("" session) gets no Mcp-Session-Id at all (MCP 2026-07-28).
+  if (gatewaySessionId !== undefined) {
+    if (gatewaySessionId !== '') relayed['mcp-session-id'] = gatewaySessionId;
+  } else if (headers['mcp-session-id'] !== undefined) relayed['mcp-session-id'] = headers['mcp-session-id'];
   return relayed;
 }
 
@@ -127,6 +132,7 @@ export class StandaloneHttpFace {
 
   private async forwardToUpstream(res: ServerResponse, decision: UpstreamForward): Promise<void> {
     const { core } = this.options;
+    if (decision.eraBridge && this.options.eraBridges) return this.options.eraBridges.run(res, decision);
     let call = decision;
     const deadline = new CallDeadline(this.options.upstreamRequestMs);
     const onClientGone = (): void => {

@@ -4,6 +4,7 @@
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { JsonRpcId } from '@mcp-gateway/jsonrpc';
+import type { EraBridgePlan } from '../stateless/era-bridge-plan';
 import type { UpstreamEndpoint } from '../upstream/upstream-endpoints';
 
 /** A client request as every face can present it. Header names are lower case. */
@@ -68,6 +69,11 @@ export interface UpstreamForward {
   /** The client can answer server requests: hold the upstream session's GET stream during
    * the call (`RouterCore.prepareUpstreamCall`) and pass on what arrives there. */
   readonly listenForServerRequests?: boolean;
+  /** Client and upstream speak different protocol eras (MCP 2025 sessions vs 2026-07-28):
+   * `headers`/`body` still make a plain forward, but a face that can should hand the call to
+   * the era bridge (stateless/era-bridges.ts), which turns each era's requests for client
+   * input into the other's. */
+  readonly eraBridge?: EraBridgePlan;
 }
 
 export type RouteDecision = ImmediateAnswer | BrokerForward | UpstreamForward;

@@ -250,7 +250,9 @@ describe('RouterCore decisions', () => {
     expect(screen('POST', { ...HEADERS, accept: 'text/event-stream' })?.status).toBe(406);
     expect(screen('POST', { ...HEADERS, 'content-type': 'text/plain' })?.status).toBe(415);
     expect(screen('PATCH', HEADERS)?.status).toBe(405);
-    expect(screen('POST', { ...HEADERS, 'mcp-protocol-version': '1999-01-01' })?.status).toBe(400);
+    // A POST's version header is judged in decide(), once the request id is known.
+    expect(screen('POST', { ...HEADERS, 'mcp-protocol-version': '1999-01-01' })).toBeUndefined();
+    expect(screen('GET', { host: HEADERS.host, accept: 'text/event-stream', 'mcp-protocol-version': '1999-01-01' })?.status).toBe(400);
     expect(screen('POST', { ...HEADERS, 'mcp-protocol-version': '2025-06-18' })).toBeUndefined();
     expect(screen('GET', { host: HEADERS.host, accept: 'text/event-stream' })).toBeUndefined();
     expect(screen('POST', HEADERS)).toBeUndefined();

@@ -16,6 +16,7 @@ import {
   isResponse,
   McpMethod,
   parseJsonRpc,
+  protocolEra,
   routedTarget,
   serializeJsonRpc,
   withRoutedTarget,
@@ -28,6 +29,8 @@ import { requireEventStreamAccepted, requirePostMediaTypes } from '../inbound/me
 import { unsupportedProtocolVersion } from '../inbound/protocol-version-header';
 import type { InFlightRoutedRequests, InFlightTarget } from '../session/in-flight-routed-requests';
 import type { SessionGate } from '../session/session-gate';
+import { claimsStatelessEra } from '../stateless/stateless-request-check';
+import type { StatelessRouter } from '../stateless/stateless-router';
 import type { UpstreamEndpoint, UpstreamEndpoints } from '../upstream/upstream-endpoints';
 import { mayHoldResourceContents, withGatewayResourceUris } from '../upstream/resource-uri-prefixer';
 import type { CancellationFanOut } from '../upstream/cancellation-fan-out';
@@ -70,6 +73,8 @@ export interface RouterCoreOptions {
   /** Passes a client's notifications/roots/list_changed to the upstream sessions that asked
    * for roots (besides the broker, which answers it). */
   readonly rootsListChanged?: RootsListChangedFanOut;
+  /** The stateless era (MCP 2026-07-28) and the crossings between eras; absent = session era only. */
+  readonly stateless?: StatelessRouter;
   readonly logger: Logger;
   readonly clock?: () => number;
 }
@@ -128,8 +133,10 @@ export class RouterCore {
       this.options.hostOriginPolicy.check(request.authority, firstHeader(request.headers.origin));
       switch (request.httpMethod) {
         case 'POST':
+          // The version header of a POST is checked once its body is parsed, so the refusal
+          // can carry the request id (MCP 2026-07-28 UnsupportedProtocolVersionError).
           requirePostMediaTypes(request.headers);
-          return this.checkProtocolVersion(request.headers);
+          return undefined;
         case 'GET':
           requireEventStreamAccepted(request.headers);
           return this.checkProtocolVersion(request.headers);
@@ -148,8 +155,8 @@ export class RouterCore {
     }
   }
 
-  private checkProtocolVersion(headers: IncomingHttpHeaders): ImmediateAnswer | undefined {
-    const refusal = unsupportedProtocolVersion(headers);
+  private checkProtocolVersion(headers: IncomingHttpHeaders, requestId: JsonRpcId | null = null): ImmediateAnswer | undefined {
+    const refusal = unsupportedProtocolVersion(headers, requestId);
     return refusal && { kind: 'answer', status: 400, headers: JSON_HEADERS, body: JSON.stringify(refusal) };
   }
 
@@ -177,9 +184,11 @@ export class RouterCore {
     }
     const parsed = parseJsonRpc(body);
     if (!parsed.ok) return { kind: 'answer', status: 400, headers: JSON_HEADERS, body: JSON.stringify(parsed.error) };
-    if (parsed.kind === 'batch') return this.decideBatch(request, parsed.messages);
+    if (parsed.kind === 'batch') return this.checkProtocolVersion(request.headers) ?? this.decideBatch(request, parsed.messages);
     const message = parsed.message;
     const requestId = isRequest(message) ? message.id : null;
+    const unsupported = this.checkProtocolVersion(request.headers, requestId);
+    if (unsupported) return unsupported;
     try {
       return await this.decideMessage(request, body, message);
     } catch (error) {
@@ -188,7 +197,8 @@ export class RouterCore {
   }
 
   private async decideMessage(request: InboundRequest, body: Buffer, message: JsonRpcMessage): Promise<RouteDecision> {
-    const { gate } = this.options;
+    const { gate, stateless } = this.options;
+    if (stateless && claimsStatelessEra(request.headers, message)) return stateless.decide(request, body, message);
     if ('method' in message) {
       if (message.method === McpMethod.Initialize && isRequest(message)) return this.initialize(message);
       const gatewaySessionId = gate.signedSessionId(request.headers);
@@ -208,6 +218,7 @@ export class RouterCore {
     // A client's answer to a server-initiated request: to the upstream that asked during a
     // routed call, else to the broker.
     const gatewaySessionId = gate.signedSessionId(request.headers);
+    if (isResponse(message) && stateless?.ownsAnswer(message)) return stateless.deliverAnswer(gatewaySessionId, message);
     if (isResponse(message)) {
       const answer = await this.answerToUpstream(request, message, gatewaySessionId);
       if (answer) return answer;
@@ -295,7 +306,7 @@ export class RouterCore {
     message: JsonRpcRequest,
     route: MethodRoute & { kind: 'upstream' },
     gatewaySessionId: string,
-  ): Promise<UpstreamForward | undefined> {
+  ): Promise<RouteDecision | undefined> {
     const { gate, upstreamSessions, inFlight } = this.options;
     const target = routedTarget(message);
     if (!target) {
@@ -311,6 +322,10 @@ export class RouterCore {
     }
     const serverName = resolved.server.name;
     const endpoint = this.endpointOf(serverName, resolved.server.url);
+    // A stateless-era upstream has no session to map: the era bridge speaks for the client.
+    if (this.options.stateless && protocolEra(resolved.server.protocolVersion) === 'stateless') {
+      return this.options.stateless.sessionClientCall(request, message, resolved, target, gatewaySessionId, endpoint);
+    }
     const traceHeaders = traceContextOf(request.headers);
     let upstreamSessionId = await gate.lookupUpstream(gatewaySessionId, serverName);
     if (upstreamSessionId === undefined) {

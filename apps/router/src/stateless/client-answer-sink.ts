@@ -64,7 +64,9 @@ export class CollectedAnswer implements ClientAnswerSink {
   }
 
   /** Dropped: a collected answer has nowhere to put what comes before the result. */
-  send(): void {}
+  send(): void {
+    return undefined;
+  }
 
   finish(answer: JsonRpcResponse, status = 200): void {
     this.answer ??= { kind: 'answer', status, headers: JSON_HEADERS, body: JSON.stringify(answer) };

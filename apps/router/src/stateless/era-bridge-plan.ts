@@ -7,10 +7,12 @@
 import type { JsonRpcRequest } from '@mcp-gateway/jsonrpc';
 import type { PooledUpstreamSession } from './pooled-upstream-sessions';
 
-/** A stateless-era client calls a session-era upstream over a pooled upstream session. */
+/** A stateless-era client calls a session-era upstream. `shared` is the upstream's shared
+ * session (the decision's plain forward uses it); a client that can be asked gets an
+ * exclusive session from the bridge instead (pooled-upstream-sessions.ts). */
 export interface StatelessClientPlan {
   readonly flow: 'stateless-client';
-  readonly pooled: PooledUpstreamSession;
+  readonly shared: PooledUpstreamSession;
   readonly clientCapabilities: Readonly<Record<string, unknown>>;
   /** The client asked for log notifications (`_meta` logLevel). */
   readonly wantsLogs: boolean;

@@ -18,7 +18,7 @@
 //
 // Never logs payloads.
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, isNotification, isRequest, isResponse, JsonRpcErrorCode, errorResponse, McpMethod } from '@mcp-gateway/jsonrpc';
 import type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from '@mcp-gateway/jsonrpc';
 import type { Logger } from '@mcp-gateway/telemetry';
@@ -32,10 +32,11 @@ import { CollectedAnswer, StreamingAnswer } from './client-answer-sink';
 import type { ClientAnswerSink } from './client-answer-sink';
 import type { StatelessClientPlan } from './era-bridge-plan';
 import type { InputExchangeStore } from './input-exchange-store';
-import type { PooledUpstreamSessions } from './pooled-upstream-sessions';
+import { relayedCapabilities } from './pooled-upstream-sessions';
+import type { PooledUpstreamSession, PooledUpstreamSessions, UpstreamSessionLease } from './pooled-upstream-sessions';
 import { shapeAnswer } from './stateless-result';
-import { answerUpstreamRequest, lostSession, sessionRequestHeaders } from './upstream-exchange';
-import { upstreamMessages } from './upstream-messages';
+import { UpstreamCallMessages } from './upstream-call-messages';
+import { answerUpstreamRequest, lostSession, openSessionStream, sessionRequestHeaders } from './upstream-exchange';
 
 export const REQUEST_STATE_PREFIX = 'mcpgw1.';
 
@@ -50,6 +51,14 @@ const CAPABILITY_FOR: Readonly<Record<string, string>> = {
   [McpMethod.SamplingCreateMessage]: 'sampling',
   [McpMethod.RootsList]: 'roots',
 };
+
+/** A call parked between rounds: what reads it, and what to cut or give back when it ends. */
+interface ParkedCall {
+  readonly deadline: CallDeadline;
+  readonly streamDeadline: CallDeadline;
+  readonly messages: UpstreamCallMessages;
+  readonly lease: UpstreamSessionLease | undefined;
+}
 
 interface PendingInput {
   readonly key: string;
@@ -95,7 +104,7 @@ export interface ResumedCall {
 
 export class SessionUpstreamBridge {
   /** Parked upstream calls of this process, cut on close(). */
-  private readonly parked = new Set<CallDeadline>();
+  private readonly parked = new Set<ParkedCall>();
 
   constructor(private readonly options: SessionUpstreamBridgeOptions) {}
 
@@ -104,63 +113,81 @@ export class SessionUpstreamBridge {
     const requestId = call.requestId as JsonRpcId;
     const sink = new StreamingAnswer(res);
     const deadline = new CallDeadline(this.options.exchangeTtlMs);
+    const streamDeadline = new CallDeadline(this.options.exchangeTtlMs);
     const onClientGone = (): void => {
       if (!res.writableFinished) deadline.abort('client disconnected');
     };
     res.once('close', onClientGone);
-    let keepDeadline = false;
+    let handedOver = false;
+    let lease: UpstreamSessionLease | undefined;
+    let messages: UpstreamCallMessages | undefined;
     try {
-      let pooled = plan.pooled;
-      let response = await this.send(call, call.headers, deadline);
+      const canBeAsked = Object.keys(relayedCapabilities(plan.clientCapabilities)).length > 0;
+      let session: PooledUpstreamSession = plan.shared;
+      let stream: IncomingMessage | undefined;
+      const start = async (): Promise<IncomingMessage> => {
+        if (canBeAsked) {
+          lease = await this.options.pooled.lease(call.endpoint, plan.clientCapabilities);
+          session = lease.session;
+          // Open first: an upstream that asks on its GET stream must find someone there.
+          stream = await openSessionStream(call.endpoint, session, streamDeadline);
+        }
+        return this.send(call, sessionRequestHeaders(call.endpoint, session, call.traceHeaders), deadline);
+      };
+      let response = await start();
       if (await lostSession(response)) {
-        pooled = await this.options.pooled.renew(call.endpoint, pooled, plan.clientCapabilities);
-        response = await this.send(call, sessionRequestHeaders(call.endpoint, pooled, call.traceHeaders), deadline);
+        stream?.destroy();
+        if (lease) lease.release(false);
+        else session = await this.options.pooled.renewShared(call.endpoint, session);
+        lease = undefined;
+        response = await start();
       }
       const status = response.statusCode ?? 502;
       if (status !== 200) {
         // The upstream refused the call itself: its answer is relayed as it is.
+        stream?.destroy();
         const body = await readSmallBody(response);
         if (!res.headersSent) res.writeHead(status, { 'content-type': String(response.headers['content-type'] ?? 'application/json'), 'content-length': body.length });
         res.end(body);
         return;
       }
-      const messages = upstreamMessages(response)[Symbol.asyncIterator]();
+      messages = new UpstreamCallMessages(response, stream);
       for (;;) {
-        const next = await messages.next();
-        if (next.done) {
-          sink.finish(failureAnswer(requestId, upstreamFailure(call.serverName, new Error('the upstream ended its answer without a result'))), 502);
+        const event = await messages.next();
+        if (event.kind === 'ended') {
+          sink.finish(failureAnswer(requestId, upstreamFailure(call.serverName, new Error(event.reason))), 502);
           return;
         }
-        const message = next.value;
+        const message = event.message;
         if (isResponse(message)) {
           if (message.id !== requestId) continue;
           sink.finish(shapeAnswer(message, { requestId, method: plan.method, statelessClient: true, ...prefixOf(call) }));
           return;
         }
-        if (isNotification(message)) {
-          if (message.method !== McpMethod.NotificationsMessage || plan.wantsLogs) sink.send(message);
+        if (!isRequest(message)) {
+          if (isNotification(message) && (message.method !== McpMethod.NotificationsMessage || plan.wantsLogs)) sink.send(message);
           continue;
         }
-        if (!isRequest(message)) continue;
-        if (!(await this.mayAskClient(call, pooled, plan, message))) continue;
+        if (!(await this.mayAskClient(call, session, plan, message))) continue;
         // The upstream asks the client: from here the call is parked and continues through
         // the exchange's mailbox, exactly as a retry on another replica would see it.
         const exchangeId = randomUUID();
         await this.post(exchangeId, { t: 'request', id: message.id, method: message.method, params: message.params });
-        keepDeadline = true;
-        this.parked.add(deadline);
-        void this.readParked(exchangeId, messages, call, pooled, plan, deadline);
+        handedOver = true;
+        const parked = { deadline, streamDeadline, messages, lease };
+        this.parked.add(parked);
+        void this.readParked(exchangeId, parked, call, session, plan);
         const record: ExchangeRecord = {
           v: 1,
           serverName: call.serverName,
-          upstreamSessionId: pooled.sessionId,
-          protocolVersion: pooled.protocolVersion,
+          upstreamSessionId: session.sessionId,
+          protocolVersion: session.protocolVersion,
           method: plan.method,
           target: plan.target,
           ...(call.resultUriPrefix !== undefined ? { resultUriPrefix: call.resultUriPrefix } : {}),
           pending: [],
         };
-        await this.nextRound(exchangeId, record, requestId, sink, plan.wantsLogs, undefined);
+        await this.nextRound(exchangeId, record, requestId, sink, plan.wantsLogs);
         return;
       }
     } catch (error) {
@@ -169,7 +196,13 @@ export class SessionUpstreamBridge {
       sink.finish(failureAnswer(requestId, failure), failure.httpStatus);
     } finally {
       res.off('close', onClientGone);
-      if (!keepDeadline) deadline.dispose();
+      if (!handedOver) {
+        messages?.close();
+        deadline.dispose();
+        streamDeadline.abort('the call ended');
+        streamDeadline.dispose();
+        lease?.release(!deadline.aborted);
+      }
     }
   }
 
@@ -204,7 +237,7 @@ export class SessionUpstreamBridge {
         const answer: JsonRpcResponse = { jsonrpc: '2.0', id: input.upstreamId, result: responses[input.key] as Record<string, unknown> };
         await answerUpstreamRequest(record.serverName, endpoint, session, answer, this.options.connectTimeoutMs);
       }
-      await this.nextRound(exchangeId, { ...record, pending: [] }, request.id, sink, false, undefined);
+      await this.nextRound(exchangeId, { ...record, pending: [] }, request.id, sink, false);
     } catch (error) {
       const failure = error instanceof GatewayError ? error : GatewayError.from(storeFailure(error));
       if (failure.code === 'INTERNAL') this.options.logger.error({ err: error }, 'resuming an input-required exchange failed');
@@ -215,7 +248,10 @@ export class SessionUpstreamBridge {
 
   /** Cuts every parked call of this process (router shutdown). */
   close(): void {
-    for (const deadline of this.parked) deadline.abort('the router is closing');
+    for (const parked of this.parked) {
+      parked.deadline.abort('the router is closing');
+      parked.messages.close();
+    }
     this.parked.clear();
   }
 
@@ -223,19 +259,12 @@ export class SessionUpstreamBridge {
    * Waits for the parked call's next outcome and answers the client with it: the final
    * result, or an InputRequiredResult with every request the upstream has asked meanwhile.
    */
-  private async nextRound(
-    exchangeId: string,
-    record: ExchangeRecord,
-    requestId: JsonRpcId,
-    sink: ClientAnswerSink,
-    wantsLogs: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
+  private async nextRound(exchangeId: string, record: ExchangeRecord, requestId: JsonRpcId, sink: ClientAnswerSink, wantsLogs: boolean): Promise<void> {
     const mailbox = mailboxOf(exchangeId);
     const asked: PendingInput[] = [];
     let waitMs = this.options.exchangeTtlMs;
     for (;;) {
-      const raw = await this.options.store.receive(mailbox, waitMs, signal);
+      const raw = await this.options.store.receive(mailbox, waitMs);
       if (raw === undefined) {
         if (asked.length > 0) break;
         const timeout = new GatewayError('UPSTREAM_TIMEOUT', `upstream server "${record.serverName}" did not answer within ${this.options.exchangeTtlMs} ms`, {
@@ -269,42 +298,42 @@ export class SessionUpstreamBridge {
     sink.finish(inputRequired(requestId, exchangeId, asked));
   }
 
-  /** Reads the rest of a parked call's stream into the exchange's mailbox. */
-  private async readParked(
-    exchangeId: string,
-    messages: AsyncIterator<JsonRpcMessage>,
-    call: UpstreamForward,
-    pooled: { readonly sessionId: string; readonly protocolVersion: string },
-    plan: StatelessClientPlan,
-    deadline: CallDeadline,
-  ): Promise<void> {
+  /** Reads the rest of a parked call's messages into the exchange's mailbox. */
+  private async readParked(exchangeId: string, parked: ParkedCall, call: UpstreamForward, session: PooledUpstreamSession, plan: StatelessClientPlan): Promise<void> {
+    let clean = false;
     try {
       for (;;) {
-        const next = await messages.next();
-        if (next.done) {
-          await this.post(exchangeId, { t: 'broken', reason: 'the upstream ended its answer without a result' });
+        const event = await parked.messages.next();
+        if (event.kind === 'ended') {
+          const reason = parked.deadline.timedOut ? 'no retry came in time' : event.reason;
+          await this.post(exchangeId, { t: 'broken', reason });
           return;
         }
-        const message = next.value;
+        const message = event.message;
         if (isResponse(message)) {
           if (message.id !== call.requestId) continue;
           await this.post(exchangeId, { t: 'response', message });
+          clean = true;
           return;
         }
-        if (isNotification(message)) {
+        if (isRequest(message)) {
+          if (await this.mayAskClient(call, session, plan, message)) {
+            await this.post(exchangeId, { t: 'request', id: message.id, method: message.method, params: message.params });
+          }
+        } else if (isNotification(message)) {
           await this.post(exchangeId, { t: 'notification', message });
-          continue;
-        }
-        if (isRequest(message) && (await this.mayAskClient(call, pooled, plan, message))) {
-          await this.post(exchangeId, { t: 'request', id: message.id, method: message.method, params: message.params });
         }
       }
     } catch (error) {
-      const reason = deadline.timedOut ? 'no retry came in time' : error instanceof Error ? error.message : String(error);
+      const reason = error instanceof Error ? error.message : String(error);
       await this.post(exchangeId, { t: 'broken', reason }).catch(() => undefined);
     } finally {
-      this.parked.delete(deadline);
-      deadline.dispose();
+      this.parked.delete(parked);
+      parked.messages.close();
+      parked.deadline.dispose();
+      parked.streamDeadline.abort('the call ended');
+      parked.streamDeadline.dispose();
+      parked.lease?.release(clean);
     }
   }
 
@@ -315,7 +344,7 @@ export class SessionUpstreamBridge {
    */
   private async mayAskClient(
     call: UpstreamForward,
-    session: { readonly sessionId: string; readonly protocolVersion: string },
+    session: PooledUpstreamSession,
     plan: StatelessClientPlan,
     request: JsonRpcRequest,
   ): Promise<boolean> {
@@ -331,7 +360,7 @@ export class SessionUpstreamBridge {
     return false;
   }
 
-  private send(call: UpstreamForward, headers: UpstreamForward['headers'], deadline: CallDeadline) {
+  private send(call: UpstreamForward, headers: UpstreamForward['headers'], deadline: CallDeadline): Promise<IncomingMessage> {
     return sendOutboundRequest(call.endpoint.url, call.endpoint.agent, { method: 'POST', headers, body: call.body, deadline });
   }
 

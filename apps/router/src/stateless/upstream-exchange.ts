@@ -64,3 +64,23 @@ export async function answerUpstreamRequest(
     deadline.dispose();
   }
 }
+
+/**
+ * Opens the GET stream of an upstream session (MCP 2025-11-25 "Listening for Messages from
+ * the Server"); undefined when the upstream offers none (405) or answers otherwise.
+ */
+export async function openSessionStream(endpoint: UpstreamEndpoint, session: UpstreamSessionRef, deadline: CallDeadline): Promise<IncomingMessage | undefined> {
+  const response = await sendOutboundRequest(endpoint.url, endpoint.agent, {
+    method: 'GET',
+    headers: {
+      ...endpoint.headers,
+      accept: 'text/event-stream',
+      'mcp-protocol-version': session.protocolVersion,
+      ...(session.sessionId === '' ? {} : { 'mcp-session-id': session.sessionId }),
+    },
+    deadline,
+  });
+  if (response.statusCode === 200 && String(response.headers['content-type'] ?? '').includes('text/event-stream')) return response;
+  response.resume();
+  return undefined;
+}
