@@ -14,7 +14,7 @@
 // Never logs payloads.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { GatewayError, isErrorResponse, isNotification, isResponse, JsonRpcErrorCode, McpMethod, errorResponse, serializeJsonRpc } from '@mcp-gateway/jsonrpc';
+import { GatewayError, isErrorResponse, isNotification, isResponse, JsonRpcErrorCode, McpMethod, errorResponse, parseJsonRpc, serializeJsonRpc } from '@mcp-gateway/jsonrpc';
 import type { JsonRpcId, JsonRpcRequest, JsonRpcResponse } from '@mcp-gateway/jsonrpc';
 import type { Logger } from '@mcp-gateway/telemetry';
 import { CallDeadline } from '../outbound/call-deadline';
@@ -94,6 +94,13 @@ export class StatelessUpstreamBridge {
         const status = response.statusCode ?? 502;
         if (status !== 200) {
           const refused = await readSmallBody(response);
+          // A 2026-07-28 upstream answers some JSON-RPC errors with 4xx (-32021, -32022,
+          // -32601 …); a 2025-era client expects them in-band, with 200.
+          const error = jsonRpcError(refused);
+          if (error !== undefined) {
+            sink.finish(shapeAnswer(error, { requestId, method: sent.method, statelessClient: false }));
+            return;
+          }
           if (!res.headersSent) {
             res.writeHead(status, { 'content-type': String(response.headers['content-type'] ?? 'application/json'), 'content-length': refused.length });
             res.end(refused);
@@ -213,6 +220,11 @@ function prefixOf(call: UpstreamForward): { resultUriPrefix?: string } {
 
 function failure(requestId: JsonRpcId, error: GatewayError): JsonRpcResponse {
   return error.toResponse(requestId);
+}
+
+function jsonRpcError(body: Buffer): JsonRpcResponse | undefined {
+  const parsed = parseJsonRpc(body);
+  return parsed.ok && parsed.kind === 'single' && isErrorResponse(parsed.message) ? parsed.message : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
