@@ -42,7 +42,7 @@ export interface ExtProcRun {
 
 type Message = Record<string, unknown>;
 type ProcessStream = grpc.ClientDuplexStream<Message, { response?: string }>;
-type ExtProcClient = grpc.Client & { Process(): ProcessStream };
+type ExtProcClient = grpc.Client & { Process(options?: grpc.CallOptions): ProcessStream };
 
 function extProcClient(address: string): ExtProcClient {
   const deps = path.join(path.dirname(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds/package.json')), 'deps');
@@ -91,7 +91,7 @@ function requestMessages(authority: string, sessionId: string): Message[] {
  * summed round trips in ms, or undefined when the router answered unexpectedly. */
 function oneRequest(client: ExtProcClient, messages: readonly Message[], timeoutMs: number): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const stream = client.Process({ deadline: Date.now() + timeoutMs } as never);
+    const stream = client.Process({ deadline: Date.now() + timeoutMs });
     let index = 0;
     let sentAt = 0;
     let total = 0;

@@ -21,6 +21,7 @@ import { ClusterActor, conditionOf, secretText } from './spec-support/cluster-ac
 import { createGateway, createUpstream, grantReference, listenerConditions, registration } from './spec-support/gateway-fixtures';
 import { LISTENER_CONDITION_TYPE } from './gateway-extension/gateway-listener-status';
 import { KubectlRunner, kubectlAvailable } from './spec-support/kubectl-runner';
+import { createGatewayClasses, installEnvoyWiringCrds } from './spec-support/envoy-wiring-crds';
 import { FAST_LEADER_ELECTION, startInProcessOperator, type InProcessOperator } from './spec-support/operator-harness';
 import { RELEASE_NOTES_EXTENSION, RELEASE_NOTES_EXTENSION_WITH_SESSION_STORE } from './spec-support/release-notes-examples';
 
@@ -375,6 +376,67 @@ describe('operator scenarios (in-process operator bound to the generated RBAC)',
       await readyReason(Resources.MCPServerRegistration, 'team-b', 'forecast', 'NoGatewayExtension');
       await actor.delete(Resources.MCPServerRegistration, 'team-b', 'forecast');
       await eventually('a registration with no gateway left to be released at once', async () => ((await get(Resources.MCPServerRegistration, 'team-b', 'forecast')) === undefined ? true : undefined));
+    });
+  });
+
+  describe('data plane', () => {
+    type RouteRule = { matches: Array<{ headers?: unknown[] }>; backendRefs: Array<{ name: string; port: number }> };
+    const rulesOf = async (namespace: string, name: string) => ((await get(Resources.HTTPRoute, namespace, name))?.['spec'] as { rules: RouteRule[] } | undefined)?.rules ?? [];
+    const mcpRuleBackend = async (namespace: string, name: string) => (await rulesOf(namespace, name)).find((rule) => rule.matches.some((match) => match.headers === undefined && JSON.stringify(match).includes('"/mcp"')))?.backendRefs[0]?.name;
+
+    beforeAll(async () => {
+      await installEnvoyWiringCrds(actor);
+      await createGatewayClasses(actor);
+      await createGateway(actor, { namespace: 'gateway-system', name: 'mesh', gatewayClassName: 'istio', listeners: [{ name: 'mcp', hostname: 'mesh.example.com', from: 'All' }] });
+      await createGateway(actor, { namespace: 'gateway-system', name: 'edge', gatewayClassName: 'eg', listeners: [{ name: 'mcp', hostname: 'edge.example.com', from: 'All' }] });
+      await createGateway(actor, { namespace: 'team-b', name: 'elsewhere', gatewayClassName: 'other', listeners: [{ name: 'mcp', from: 'All' }] });
+      await grantReference(actor, 'gateway-system', 'mcp-extensions-from-team-b', { ...MCP, namespace: 'team-b' }, GATEWAY);
+      await createUpstream(actor, { namespace: 'team-b', name: 'quotes', port: 9090, gateway: { namespace: 'gateway-system', name: 'mesh', sectionName: 'mcp' } });
+    });
+
+    it('ExtProc on Istio: an EnvoyFilter next to the Gateway, the router serving ext_proc, /mcp to the broker and one header-matched rule per server', async () => {
+      await actor.apply(Resources.MCPGatewayExtension, extension('team-b', 'mesh-tools', { targetRef: { name: 'mesh', namespace: 'gateway-system', sectionName: 'mcp' }, dataPlane: 'ExtProc' }));
+      await actor.apply(Resources.MCPServerRegistration, registration('team-b', 'quotes', { targetRef: { name: 'quotes' }, prefix: 'quotes_' }));
+      const filter = await eventually('the EnvoyFilter', () => get(Resources.EnvoyFilter, 'gateway-system', 'team-b-mesh-tools-mcp-ext-proc'));
+      expect(filter.metadata.ownerReferences).toBeUndefined();
+      expect(JSON.stringify(filter['spec'])).toContain('outbound|50052||mesh-tools-router.team-b.svc.cluster.local');
+      const router = await eventually('router Deployment', () => get(Resources.Deployment, 'team-b', 'mesh-tools-router'));
+      expect(envOf(router, 'ROUTER_EXT_PROC_PORT')?.value).toBe('50052');
+      await eventually('the per-server rule', async () => ((await rulesOf('team-b', 'mesh-tools-mcp')).some((rule) => JSON.stringify(rule).includes('team-b-quotes')) ? true : undefined));
+      expect(await mcpRuleBackend('team-b', 'mesh-tools-mcp')).toBe('mesh-tools-broker');
+      await makeReady('team-b', 'mesh-tools');
+      const ready = await readyReason(Resources.MCPGatewayExtension, 'team-b', 'mesh-tools', 'Ready', 'True');
+      expect(ready.message).toContain('data plane ExtProc (Istio, EnvoyFilter gateway-system/team-b-mesh-tools-mcp-ext-proc)');
+    });
+
+    it('back to Proxy: the EnvoyFilter goes and /mcp goes to the router again', async () => {
+      await actor.mergePatch(Resources.MCPGatewayExtension, 'team-b', 'mesh-tools', { spec: { dataPlane: 'Proxy' } });
+      await eventually('the EnvoyFilter to go', async () => ((await get(Resources.EnvoyFilter, 'gateway-system', 'team-b-mesh-tools-mcp-ext-proc')) === undefined ? true : undefined));
+      await eventually('/mcp to the router', async () => ((await mcpRuleBackend('team-b', 'mesh-tools-mcp')) === 'mesh-tools-router' ? true : undefined));
+      await actor.delete(Resources.MCPServerRegistration, 'team-b', 'quotes');
+      await actor.delete(Resources.MCPGatewayExtension, 'team-b', 'mesh-tools');
+    });
+
+    it('ExtProc on Envoy Gateway: an EnvoyExtensionPolicy next to the Gateway with a ReferenceGrant for its backend, both gone with the extension', async () => {
+      await actor.apply(Resources.MCPGatewayExtension, extension('team-b', 'edge-tools', { targetRef: { name: 'edge', namespace: 'gateway-system', sectionName: 'mcp' }, dataPlane: 'ExtProc' }));
+      const policy = await eventually('the EnvoyExtensionPolicy', () => get(Resources.EnvoyExtensionPolicy, 'gateway-system', 'team-b-edge-tools-mcp-ext-proc'));
+      expect(policy['spec']).toMatchObject({ targetRefs: [{ kind: 'Gateway', name: 'edge', sectionName: 'mcp' }], extProc: [{ backendRefs: [{ name: 'edge-tools-router', namespace: 'team-b', port: 50052 }] }] });
+      const grant = await eventually('the ReferenceGrant', () => get(Resources.ReferenceGrant, 'team-b', 'team-b-edge-tools-mcp-ext-proc'));
+      expect(grant['spec']).toMatchObject({ from: [{ kind: 'EnvoyExtensionPolicy', namespace: 'gateway-system' }] });
+      await makeReady('team-b', 'edge-tools');
+      await readyReason(Resources.MCPGatewayExtension, 'team-b', 'edge-tools', 'Ready', 'True');
+      await actor.delete(Resources.MCPGatewayExtension, 'team-b', 'edge-tools');
+      await eventually('the policy and the grant to go', async () => {
+        const left = await Promise.all([get(Resources.EnvoyExtensionPolicy, 'gateway-system', 'team-b-edge-tools-mcp-ext-proc'), get(Resources.ReferenceGrant, 'team-b', 'team-b-edge-tools-mcp-ext-proc')]);
+        return left.every((object) => object === undefined) ? true : undefined;
+      });
+    });
+
+    it('refuses ExtProc on a Gateway that is neither Istio nor Envoy Gateway, saying what to do', async () => {
+      await actor.apply(Resources.MCPGatewayExtension, extension('team-b', 'other-tools', { targetRef: { name: 'elsewhere', sectionName: 'mcp' }, dataPlane: 'ExtProc' }));
+      const refused = await readyReason(Resources.MCPGatewayExtension, 'team-b', 'other-tools', 'DataPlaneUnsupported');
+      expect(refused.message).toContain('controlled by "example.com/some-gateway-controller": use dataPlane Proxy');
+      await actor.delete(Resources.MCPGatewayExtension, 'team-b', 'other-tools');
     });
   });
 

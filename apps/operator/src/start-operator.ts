@@ -32,6 +32,7 @@ export const WATCHED_RESOURCES: readonly KubeResource[] = Object.freeze([
   Resources.MCPServerRegistration,
   Resources.MCPVirtualServer,
   Resources.Gateway,
+  Resources.GatewayClass,
   Resources.HTTPRoute,
   Resources.ReferenceGrant,
   Resources.Service,
@@ -149,6 +150,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       .map(objectKey),
   );
   extensions.watch(informerOf(Resources.ReferenceGrant), () => allExtensions());
+  extensions.watch(informerOf(Resources.GatewayClass), () => allExtensions());
   extensions.watch(informerOf(Resources.Namespace), () => allExtensions());
   extensions.watch(informerOf(Resources.MCPServerRegistration), () => allExtensions());
   extensions.watch(informerOf(Resources.MCPVirtualServer), () => allExtensions());

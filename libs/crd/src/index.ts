@@ -7,6 +7,7 @@ export { AGE_COLUMN, KUBERNETES_PATTERNS, READY_COLUMN, READY_REASON_COLUMN } fr
 export type { CustomResource, CustomResourceKind, ObjectMeta, PrinterColumn } from './custom-resource-kind';
 export {
   BACKEND_PING_INTERVAL_SECONDS_RANGE,
+  DataPlane,
   GATEWAY_LOG_LEVELS,
   HttpRouteManagement,
   MCP_GATEWAY_EXTENSION,

@@ -4,11 +4,17 @@ import { AGE_COLUMN, KUBERNETES_PATTERNS, READY_COLUMN, READY_REASON_COLUMN } fr
 import type { OpenApiSchema } from './openapi-schema';
 
 // MCPGatewayExtension: turns one listener of a Gateway API Gateway into an MCP gateway.
-// The operator deploys the broker and router for it, wires Envoy's ext_proc to the router,
-// and (unless told not to) creates the HTTPRoute that sends /mcp to the broker.
+// The operator deploys the broker and router for it and, depending on the data plane mode,
+// either sends /mcp to the router's HTTP face (Proxy: any Gateway API implementation) or
+// wires Envoy's ext_proc filter to the router and sends /mcp to the broker (ExtProc: Istio
+// or Envoy Gateway); unless told not to, it creates that HTTPRoute.
 
 export const HttpRouteManagement = { Enabled: 'Enabled', Disabled: 'Disabled' } as const;
 export type HttpRouteManagement = (typeof HttpRouteManagement)[keyof typeof HttpRouteManagement];
+
+/** How MCP traffic flows through the Gateway (docs/data-plane.md). */
+export const DataPlane = { ExtProc: 'ExtProc', Proxy: 'Proxy' } as const;
+export type DataPlane = (typeof DataPlane)[keyof typeof DataPlane];
 
 export const GATEWAY_LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type GatewayLogLevel = (typeof GATEWAY_LOG_LEVELS)[number];
@@ -17,6 +23,7 @@ export const MCP_GATEWAY_EXTENSION_DEFAULTS = Object.freeze({
   targetRefGroup: GATEWAY_API_GROUP,
   targetRefKind: 'Gateway',
   httpRouteManagement: HttpRouteManagement.Enabled,
+  dataPlane: DataPlane.Proxy as DataPlane,
   backendPingIntervalSeconds: 60,
   logLevel: 'info' as GatewayLogLevel,
 });
@@ -43,6 +50,8 @@ export interface MCPGatewayExtensionSpec {
   privateHost?: string;
   /** Default `Enabled`. */
   httpRouteManagement?: HttpRouteManagement;
+  /** Default `Proxy`. */
+  dataPlane?: DataPlane;
   /** 10–7200, default 60. */
   backendPingIntervalSeconds?: number;
   /** Default `info`. */
@@ -119,9 +128,17 @@ export const mcpGatewayExtensionSpecSchema: OpenApiSchema = {
     },
     httpRouteManagement: {
       type: 'string',
-      description: 'Enabled: the operator creates and owns the HTTPRoute that sends /mcp to the broker. Disabled: you write it yourself.',
+      description:
+        'Enabled: the operator creates and owns the HTTPRoute that sends /mcp to the router (Proxy) or to the broker plus one rule per upstream server (ExtProc). Disabled: you write it yourself.',
       enum: [HttpRouteManagement.Enabled, HttpRouteManagement.Disabled],
       default: MCP_GATEWAY_EXTENSION_DEFAULTS.httpRouteManagement,
+    },
+    dataPlane: {
+      type: 'string',
+      description:
+        'How MCP traffic flows. Proxy: the Gateway sends /mcp to the router, which proxies it (works with any Gateway API implementation). ExtProc: Envoy carries the traffic and asks the router over ext_proc where each request goes (Istio or Envoy Gateway only; the operator writes the EnvoyFilter or EnvoyExtensionPolicy).',
+      enum: [DataPlane.ExtProc, DataPlane.Proxy],
+      default: MCP_GATEWAY_EXTENSION_DEFAULTS.dataPlane,
     },
     backendPingIntervalSeconds: {
       type: 'integer',

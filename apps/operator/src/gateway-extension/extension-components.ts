@@ -13,6 +13,7 @@ import type { ComponentNames } from './component-names';
 import { CONFIG_FILE_PATH, CONFIG_MOUNT_PATH, CREDENTIALS_MOUNT_PATH } from './gateway-config-rendering';
 import { SESSION_STORE_SECRET_KEY } from './extension-acceptance';
 import { extensionTarget } from '../topology/gateway-parent';
+import { ROUTER_EXT_PROC_PORT } from '../data-plane/ext-proc-filter-config';
 
 export const SIGNING_KEY_SECRET_KEY = 'GATEWAY_SESSION_SECRET';
 export const BROKER_HTTP_PORT = 8081;
@@ -33,6 +34,9 @@ export interface ComponentInputs {
   readonly names: ComponentNames;
   readonly images: ComponentImages;
   readonly sessionStoreFingerprint: string | undefined;
+  /** Set in ExtProc mode (docs/data-plane.md): the router also serves ext_proc, and the
+   * HTTPRoute sends /mcp to the broker plus one rule per upstream server. */
+  readonly extProc?: { readonly upstreamRules: readonly object[] };
 }
 
 export function ownerReferenceTo(extension: KubeObject): OwnerReference {
@@ -148,7 +152,14 @@ export function extensionComponents(inputs: ComponentInputs): DesiredObject[] {
         { name: 'grpc', port: BROKER_GRPC_PORT, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'grpc' },
       ]),
     },
-    { resource: Resources.Service, object: service(inputs, 'router', [{ name: 'http', port: ROUTER_HTTP_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }]) },
+    {
+      resource: Resources.Service,
+      object: service(inputs, 'router', [
+        { name: 'http', port: ROUTER_HTTP_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+        // gRPC (HTTP/2 without TLS): appProtocol tells Istio and Envoy Gateway to speak h2c.
+        ...(inputs.extProc ? [{ name: 'ext-proc', port: ROUTER_EXT_PROC_PORT, targetPort: 'ext-proc', protocol: 'TCP', appProtocol: 'grpc' }] : []),
+      ]),
+    },
     {
       resource: Resources.Deployment,
       object: deployment(
@@ -183,11 +194,15 @@ export function extensionComponents(inputs: ComponentInputs): DesiredObject[] {
         {
           name: 'router',
           image: images.router,
-          ports: [{ name: 'http', containerPort: ROUTER_HTTP_PORT, protocol: 'TCP' }],
+          ports: [
+            { name: 'http', containerPort: ROUTER_HTTP_PORT, protocol: 'TCP' },
+            ...(inputs.extProc ? [{ name: 'ext-proc', containerPort: ROUTER_EXT_PROC_PORT, protocol: 'TCP' }] : []),
+          ],
           env: [
             ...sharedEnv(inputs),
             { name: 'ROUTER_HOST', value: '0.0.0.0' },
             { name: 'ROUTER_PORT', value: String(ROUTER_HTTP_PORT) },
+            ...(inputs.extProc ? [{ name: 'ROUTER_EXT_PROC_PORT', value: String(ROUTER_EXT_PROC_PORT) }] : []),
             { name: 'BROKER_URL', value: `http://${brokerHost}:${BROKER_HTTP_PORT}` },
             { name: 'BROKER_GRPC_ADDRESS', value: `${brokerHost}:${BROKER_GRPC_PORT}` },
           ],
@@ -204,7 +219,9 @@ export function extensionComponents(inputs: ComponentInputs): DesiredObject[] {
   return objects;
 }
 
-/** `/mcp` to the router (the data path); the OAuth protected-resource metadata to the broker. */
+/** Proxy: `/mcp` to the router (the data path). ExtProc: one rule per upstream server
+ * (picked by the router's x-mcp-servername), `/mcp` to the broker. Both: the OAuth
+ * protected-resource metadata to the broker. */
 function httpRoute(inputs: ComponentInputs): KubeObject {
   const { extension, names } = inputs;
   const spec = extension['spec'] as MCPGatewayExtensionSpec;
@@ -217,7 +234,10 @@ function httpRoute(inputs: ComponentInputs): KubeObject {
       parentRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', name: target.name, namespace: target.namespace, ...(target.sectionName === undefined ? {} : { sectionName: target.sectionName }) }],
       ...(spec.publicHost === undefined ? {} : { hostnames: [spec.publicHost] }),
       rules: [
-        { matches: [{ path: { type: 'Exact', value: '/mcp' } }], backendRefs: [{ group: '', kind: 'Service', name: names.router, port: ROUTER_HTTP_PORT }] },
+        ...(inputs.extProc?.upstreamRules ?? []),
+        inputs.extProc
+          ? { matches: [{ path: { type: 'Exact', value: '/mcp' } }], backendRefs: [{ group: '', kind: 'Service', name: names.broker, port: BROKER_HTTP_PORT }] }
+          : { matches: [{ path: { type: 'Exact', value: '/mcp' } }], backendRefs: [{ group: '', kind: 'Service', name: names.router, port: ROUTER_HTTP_PORT }] },
         { matches: [{ path: { type: 'PathPrefix', value: OAUTH_METADATA_PATH } }], backendRefs: [{ group: '', kind: 'Service', name: names.broker, port: BROKER_HTTP_PORT }] },
       ],
     },

@@ -26,6 +26,9 @@ import { extensionComponents, ownedMetadata, SIGNING_KEY_SECRET_KEY } from './ex
 import { CONFIG_FILE_KEY, renderGatewayConfig, VIRTUAL_SERVERS_FILE_KEY } from './gateway-config-rendering';
 import { GATEWAY_STATUS_FINALIZER, GatewayListenerStatus } from './gateway-listener-status';
 import { extensionTarget } from '../topology/gateway-parent';
+import { chooseDataPlane } from '../data-plane/data-plane-choice';
+import { DataPlaneKindNotServedError, DataPlaneWiring } from '../data-plane/data-plane-wiring';
+import { upstreamRouteRules } from '../data-plane/upstream-route-rules';
 
 export interface GatewayExtensionReconcilerOptions {
   readonly client: KubeClient;
@@ -49,9 +52,11 @@ export function deploymentAvailable(deployment: KubeObject | undefined): { ready
 
 export class GatewayExtensionReconciler implements Reconciler {
   private readonly listenerStatus: GatewayListenerStatus;
+  private readonly dataPlane: DataPlaneWiring;
 
   constructor(private readonly options: GatewayExtensionReconcilerOptions) {
     this.listenerStatus = new GatewayListenerStatus(options.client);
+    this.dataPlane = new DataPlaneWiring(options.client, options.view);
   }
 
   async reconcile(request: ReconcileRequest, context: ReconcileContext): Promise<ReconcileResult | undefined> {
@@ -77,6 +82,18 @@ export class GatewayExtensionReconciler implements Reconciler {
     }
 
     const names = componentNames(extension.metadata.name ?? '');
+    const acceptedCondition: DesiredCondition = {
+      type: ConditionType.Accepted,
+      status: 'True',
+      reason: Reason.Accepted,
+      message: `serving listener(s) ${acceptance.listeners.map((listener) => listener.name).join(', ')} of Gateway ${objectKey(acceptance.gateway)}`,
+    };
+    const dataPlane = chooseDataPlane(extension, acceptance.gateway, view);
+    if (dataPlane.mode === 'Unsupported') {
+      context.logger.info({ reason: Reason.DataPlaneUnsupported }, dataPlane.message);
+      await status.write(Resources.MCPGatewayExtension, extension, [acceptedCondition, { type: ConditionType.Ready, status: 'False', reason: Reason.DataPlaneUnsupported, message: dataPlane.message }]);
+      return undefined;
+    }
     const serverSet = gatewayServerSet(extension, view);
     let configYaml: string;
     try {
@@ -93,8 +110,23 @@ export class GatewayExtensionReconciler implements Reconciler {
 
     await this.applySecrets(extension, names, configYaml, serverSet.servers.flatMap((server) => (server.resolution.credentialValue === undefined ? [] : [[server.credentialKey, server.resolution.credentialValue] as const])));
     const spec = extension['spec'] as MCPGatewayExtensionSpec;
-    for (const { resource, object } of extensionComponents({ extension, names, images: this.options.images, sessionStoreFingerprint: acceptance.sessionStoreFingerprint })) {
+    const upstreamRoutes = dataPlane.mode === 'ExtProc' ? upstreamRouteRules(serverSet.servers) : undefined;
+    for (const { resource, object } of extensionComponents({
+      extension,
+      names,
+      images: this.options.images,
+      sessionStoreFingerprint: acceptance.sessionStoreFingerprint,
+      ...(upstreamRoutes ? { extProc: { upstreamRules: upstreamRoutes.rules } } : {}),
+    })) {
       await this.options.client.apply(resource, object);
+    }
+    let wiring: string;
+    try {
+      wiring = await this.dataPlane.program({ extension, gateway: acceptance.gateway, listeners: acceptance.listeners, routerServiceName: names.router, choice: dataPlane });
+    } catch (error) {
+      if (!(error instanceof DataPlaneKindNotServedError)) throw error;
+      await status.write(Resources.MCPGatewayExtension, extension, [acceptedCondition, { type: ConditionType.Ready, status: 'False', reason: Reason.DataPlaneUnavailable, message: error.message }]);
+      return undefined;
     }
     if ((spec.httpRouteManagement ?? HttpRouteManagement.Enabled) === HttpRouteManagement.Disabled) await this.removeOwnedRoute(extension, names);
 
@@ -104,14 +136,15 @@ export class GatewayExtensionReconciler implements Reconciler {
 
     const broker = deploymentAvailable(view.get(Resources.Deployment, extension.metadata.namespace, names.broker));
     const router = deploymentAvailable(view.get(Resources.Deployment, extension.metadata.namespace, names.router));
+    const dataPlaneNote =
+      dataPlane.mode === 'ExtProc'
+        ? `; data plane ExtProc (${dataPlane.implementation}, ${wiring})${upstreamRoutes && upstreamRoutes.unrouted.length > 0 ? `; not routed (an HTTPRoute holds 14 servers): ${upstreamRoutes.unrouted.join(', ')}` : ''}`
+        : '';
     const ready: DesiredCondition =
       broker.ready && router.ready
-        ? { type: ConditionType.Ready, status: 'True', reason: Reason.Ready, message: `broker and router available; ${serverSet.servers.length} server(s) configured` }
+        ? { type: ConditionType.Ready, status: 'True', reason: Reason.Ready, message: `broker and router available; ${serverSet.servers.length} server(s) configured${dataPlaneNote}` }
         : { type: ConditionType.Ready, status: 'False', reason: Reason.DeploymentNotReady, message: `broker: ${broker.detail}; router: ${router.detail}` };
-    await status.write(Resources.MCPGatewayExtension, extension, [
-      { type: ConditionType.Accepted, status: 'True', reason: Reason.Accepted, message: `serving listener(s) ${acceptance.listeners.map((listener) => listener.name).join(', ')} of Gateway ${objectKey(acceptance.gateway)}` },
-      ready,
-    ]);
+    await status.write(Resources.MCPGatewayExtension, extension, [acceptedCondition, ready]);
     return undefined;
   }
 
@@ -130,6 +163,8 @@ export class GatewayExtensionReconciler implements Reconciler {
     const target = extensionTarget(extension);
     const gateway = this.options.view.get(Resources.Gateway, target.namespace, target.name);
     if (gateway !== undefined) await this.listenerStatus.release(extension, gateway);
+    // The Envoy wiring next to the Gateway may not be owned (another namespace): remove it here.
+    await this.dataPlane.release(extension, target.namespace);
     await this.options.client.mergePatch(Resources.MCPGatewayExtension, extension.metadata.namespace, extension.metadata.name ?? '', {
       metadata: { resourceVersion: extension.metadata.resourceVersion, finalizers: finalizers.filter((finalizer) => finalizer !== GATEWAY_STATUS_FINALIZER) },
     });

@@ -20,6 +20,7 @@ export const Resources = Object.freeze({
   MCPServerRegistration: resource(MCP_API_GROUP, STORAGE_VERSION, 'MCPServerRegistration', 'mcpserverregistrations'),
   MCPVirtualServer: resource(MCP_API_GROUP, STORAGE_VERSION, 'MCPVirtualServer', 'mcpvirtualservers'),
   Gateway: resource(GATEWAY_API_GROUP, 'v1', 'Gateway', 'gateways'),
+  GatewayClass: resource(GATEWAY_API_GROUP, 'v1', 'GatewayClass', 'gatewayclasses', false),
   HTTPRoute: resource(GATEWAY_API_GROUP, 'v1', 'HTTPRoute', 'httproutes'),
   ReferenceGrant: resource(GATEWAY_API_GROUP, 'v1beta1', 'ReferenceGrant', 'referencegrants'),
   Secret: resource('', 'v1', 'Secret', 'secrets'),
@@ -29,6 +30,9 @@ export const Resources = Object.freeze({
   Event: resource('events.k8s.io', 'v1', 'Event', 'events'),
   Lease: resource('coordination.k8s.io', 'v1', 'Lease', 'leases'),
   Namespace: resource('', 'v1', 'Namespace', 'namespaces', false),
+  // The ext_proc wiring of the ExtProc data plane (served only where Istio / Envoy Gateway run).
+  EnvoyFilter: resource('networking.istio.io', 'v1alpha3', 'EnvoyFilter', 'envoyfilters'),
+  EnvoyExtensionPolicy: resource('gateway.envoyproxy.io', 'v1alpha1', 'EnvoyExtensionPolicy', 'envoyextensionpolicies'),
 });
 
 export function apiVersionOf(resource: KubeResource): string {

@@ -10,6 +10,8 @@ export interface GatewayFixture {
   readonly namespace: string;
   readonly name: string;
   readonly listeners?: ReadonlyArray<{ name: string; hostname?: string; from?: 'All' | 'Same' | 'Selector'; selector?: Record<string, string> }>;
+  /** Default `istio`. */
+  readonly gatewayClassName?: string;
 }
 
 export async function createGateway(actor: ClusterActor, fixture: GatewayFixture): Promise<void> {
@@ -24,7 +26,7 @@ export async function createGateway(actor: ClusterActor, fixture: GatewayFixture
     apiVersion: `${GATEWAY_API_GROUP}/v1`,
     kind: 'Gateway',
     metadata: { name: fixture.name, namespace: fixture.namespace },
-    spec: { gatewayClassName: 'istio', listeners },
+    spec: { gatewayClassName: fixture.gatewayClassName ?? 'istio', listeners },
   });
   // What the Gateway's own controller reports: one status entry per listener.
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -21,6 +21,10 @@ export const Reason = Object.freeze({
   BackendNotFound: 'BackendNotFound',
   /** The HTTPRoute is not shaped as one rule with one Service backend and a port. */
   InvalidRoute: 'InvalidRoute',
+  /** dataPlane ExtProc on a Gateway that is neither Istio nor Envoy Gateway. */
+  DataPlaneUnsupported: 'DataPlaneUnsupported',
+  /** dataPlane ExtProc, but the API server does not serve the EnvoyFilter / EnvoyExtensionPolicy kind. */
+  DataPlaneUnavailable: 'DataPlaneUnavailable',
 });
 
 export type Reason = (typeof Reason)[keyof typeof Reason];
