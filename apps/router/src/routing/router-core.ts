@@ -160,9 +160,10 @@ export class RouterCore {
     return refusal && { kind: 'answer', status: 400, headers: JSON_HEADERS, body: JSON.stringify(refusal) };
   }
 
-  /** Decides where one request goes. Never throws: failures become an ImmediateAnswer. */
-  async decide(request: InboundRequest): Promise<RouteDecision> {
-    const refused = this.screen(request);
+  /** Decides where one request goes. Never throws: failures become an ImmediateAnswer.
+   * `screened`: the face has already passed these headers through `screen()`. */
+  async decide(request: InboundRequest, screened = false): Promise<RouteDecision> {
+    const refused = screened ? undefined : this.screen(request);
     if (refused) return refused;
     try {
       if (request.httpMethod === 'POST') return await this.decidePost(request);
@@ -332,6 +333,8 @@ export class RouterCore {
       upstreamSessionId = await upstreamSessions.ensure(gatewaySessionId, endpoint, traceHeaders);
     }
     const protocolVersion = upstreamSessions.protocolVersion(upstreamSessionId) ?? firstHeader(request.headers['mcp-protocol-version']);
+    // Known at once where the session was opened; read from the store once elsewhere.
+    const listenForServerRequests = await upstreamSessions.clientCanBeAskedOn(gatewaySessionId, upstreamSessionId);
     const forwardedBody = resolved.upstreamValue === target.value ? body : serializeJsonRpc(withRoutedTarget(message, resolved.upstreamValue));
     inFlight.add(gatewaySessionId, message.id, { serverName, upstreamSessionId, protocolVersion });
     const decision: UpstreamForward = {
@@ -345,7 +348,7 @@ export class RouterCore {
       requestId: message.id,
       renewable: true,
       traceHeaders,
-      ...(upstreamSessions.clientCanBeAsked(upstreamSessionId) ? { listenForServerRequests: true } : {}),
+      ...(listenForServerRequests ? { listenForServerRequests: true } : {}),
     };
     // resources/read through a prefixed server: the result's URIs get the prefix back.
     if (message.method === McpMethod.ResourcesRead && resolved.upstreamValue !== target.value && target.value.endsWith(resolved.upstreamValue)) {
@@ -468,7 +471,7 @@ export class RouterCore {
       upstreamSessionId,
       headers: upstreamHeaders(call.endpoint, upstreamSessionId, protocolVersion, call.traceHeaders),
       renewable: false,
-      listenForServerRequests: upstreamSessions.clientCanBeAsked(upstreamSessionId),
+      listenForServerRequests: await upstreamSessions.clientCanBeAskedOn(call.gatewaySessionId, upstreamSessionId),
     };
   }
 

@@ -28,10 +28,11 @@ export interface UpstreamSessionsOptions {
 
 export class UpstreamSessions {
   private readonly opening = new Map<string, Promise<string>>();
-  /** What this process learnt when it opened an upstream session: the version the upstream
-   * negotiated (for MCP-Protocol-Version) and whether the client can answer requests
-   * (elicitation, sampling, roots), so the session's GET stream is worth holding. */
-  private readonly known = new Map<string, { readonly protocolVersion: string; readonly clientCanBeAsked: boolean }>();
+  /** What this process learnt about an upstream session: the version the upstream
+   * negotiated (for MCP-Protocol-Version; known only where the session was opened) and
+   * whether the client can answer requests (elicitation, sampling, roots), so the session's
+   * GET stream is worth holding. */
+  private readonly known = new Map<string, { readonly protocolVersion?: string; readonly clientCanBeAsked: boolean }>();
   private readonly maxVersions: number;
 
   constructor(private readonly options: UpstreamSessionsOptions) {
@@ -43,10 +44,22 @@ export class UpstreamSessions {
     return this.known.get(upstreamSessionId)?.protocolVersion;
   }
 
-  /** True when this process opened the session for a client that declared elicitation,
-   * sampling or roots: the upstream may then send it requests. */
-  clientCanBeAsked(upstreamSessionId: string): boolean {
-    return this.known.get(upstreamSessionId)?.clientCanBeAsked ?? false;
+  /**
+   * Whether the client behind `upstreamSessionId` can be asked things, on any replica. The
+   * process that opened the session knows at once; another replica reads the gateway
+   * session's capabilities from the store once (then remembers). Without this, once the
+   * opener is gone (killed, scaled down) no replica would hold the upstream's GET stream, and
+   * an upstream asking there (SDK `elicitInput`) would ask no one: the call would hang until
+   * its timeout.
+   */
+  async clientCanBeAskedOn(gatewaySessionId: string, upstreamSessionId: string): Promise<boolean> {
+    const known = this.known.get(upstreamSessionId);
+    if (known) return known.clientCanBeAsked;
+    if (upstreamSessionId === '') return false;
+    const client = await this.options.gate.session(gatewaySessionId);
+    const canBeAsked = capabilitiesAllowAsking(client.clientCapabilities);
+    this.remember(upstreamSessionId, { clientCanBeAsked: canBeAsked });
+    return canBeAsked;
   }
 
   /** The upstream session of (gateway session, server), opening it if there is none. */
@@ -94,10 +107,9 @@ export class UpstreamSessions {
         open: async () => {
           const client = await gate.session(gatewaySessionId);
           const opened = await opener.open(endpoint, client, traceHeaders);
-          const capabilities = client.clientCapabilities;
           this.remember(opened.sessionId, {
             protocolVersion: opened.protocolVersion,
-            clientCanBeAsked: capabilities['elicitation'] !== undefined || capabilities['sampling'] !== undefined || capabilities['roots'] !== undefined,
+            clientCanBeAsked: capabilitiesAllowAsking(client.clientCapabilities),
           });
           this.options.onOpened?.(endpoint.serverName);
           return opened.sessionId;
@@ -116,7 +128,7 @@ export class UpstreamSessions {
     }
   }
 
-  private remember(upstreamSessionId: string, facts: { readonly protocolVersion: string; readonly clientCanBeAsked: boolean }): void {
+  private remember(upstreamSessionId: string, facts: { readonly protocolVersion?: string; readonly clientCanBeAsked: boolean }): void {
     if (upstreamSessionId === '') return;
     if (this.known.size >= this.maxVersions) {
       const oldest = this.known.keys().next();
@@ -124,4 +136,9 @@ export class UpstreamSessions {
     }
     this.known.set(upstreamSessionId, facts);
   }
+}
+
+/** A client that declared elicitation, sampling or roots may be sent requests. */
+function capabilitiesAllowAsking(capabilities: Record<string, unknown>): boolean {
+  return capabilities['elicitation'] !== undefined || capabilities['sampling'] !== undefined || capabilities['roots'] !== undefined;
 }
