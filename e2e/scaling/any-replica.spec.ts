@@ -104,6 +104,56 @@ describe('a session across replicas', () => {
     }
   });
 
+  it('passes elicitations an upstream asks during a call to the client, and each answer back, whichever routers take them', async () => {
+    const asked: string[] = [];
+    const connected = await newClient({
+      capabilities: { elicitation: { form: {} } },
+      configure: (client) =>
+        client.setRequestHandler('elicitation/create', (request) => {
+          asked.push(request.params.message);
+          const content: Record<string, string> = asked.length % 2 === 1 ? { name: 'Ada' } : { colour: 'green' };
+          return { action: 'accept', content };
+        }),
+    });
+    // Three calls of two questions each: the call, its answers and the next call land on
+    // routers in turn, so answers reach the upstream through routers that did not hold the call.
+    for (let call = 0; call < 3; call += 1) {
+      const result = await connected.client.callTool({ name: 'a_elicit_twice', arguments: {} }, { timeout: 15_000 });
+      expect(result.structuredContent).toEqual({
+        first: { action: 'accept', content: { name: 'Ada' } },
+        second: { action: 'accept', content: { colour: 'green' } },
+      });
+    }
+    expect(asked).toHaveLength(6);
+  });
+
+  it('keeps passing elicitations once the router that opened the upstream session is gone', async () => {
+    const connected = await newClient({
+      capabilities: { elicitation: { form: {} } },
+      configure: (client) =>
+        client.setRequestHandler('elicitation/create', (request) => {
+          const content: Record<string, string> = request.params.message.includes('name') ? { name: 'Ada' } : { colour: 'green' };
+          return { action: 'accept', content };
+        }),
+    });
+    const expected = { first: { action: 'accept', content: { name: 'Ada' } }, second: { action: 'accept', content: { colour: 'green' } } };
+    const before = gateway.routerBalancer.history().length;
+    expect((await connected.client.callTool({ name: 'b_elicit_twice', arguments: {} })).structuredContent).toEqual(expected);
+    // The call was the first POST: that router opened the upstream session (and holds its GET stream).
+    const opener = gateway.routerBalancer.history().slice(before).find((entry) => entry.method === 'POST')?.backend ?? -1;
+    const router = gateway.routers[opener];
+    if (!router) throw new Error('no opener found');
+    await router.kill();
+    try {
+      for (let call = 0; call < 3; call += 1) {
+        const result = await connected.client.callTool({ name: 'b_elicit_twice', arguments: {} }, { timeout: 8_000 });
+        expect(result.structuredContent).toEqual(expected);
+      }
+    } finally {
+      await router.start();
+    }
+  });
+
   it('ends on every router when one router takes the DELETE, and closes its upstream sessions', async () => {
     const connected = await newClient();
     const sessionId = connected.sessionId as string;

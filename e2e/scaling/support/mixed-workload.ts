@@ -1,8 +1,9 @@
 // A mixed MCP workload for the scaling suites: workers, each an MCP SDK v2 client with its
 // own gateway session, looping over what real clients do — list, call, a call with
-// progress notifications, a prompt, a resource, a call during which the upstream asks the
-// client something (roots/list, answered through whichever replica takes the answer), ping,
-// a cancelled call — while the GET notification stream stays open. "Churn" workers also
+// progress notifications, a prompt, a resource, calls during which the upstream asks the
+// client something (roots/list on the call's stream, two elicitations on the upstream's GET
+// stream; each answer goes through whichever replica takes it), ping, a cancelled call —
+// while the GET notification stream stays open. "Churn" workers also
 // end their session (DELETE) and start a new one every few operations.
 //
 // Every operation is recorded with its start and end time and outcome, and is bounded: the
@@ -22,6 +23,7 @@ export type Operation =
   | 'get-prompt'
   | 'read-resource'
   | 'server-request'
+  | 'elicitation'
   | 'ping'
   | 'cancel'
   | 'delete';
@@ -134,8 +136,15 @@ class Worker {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ name: `scaling-worker-${this.index}`, version: '1.0.0' }, { capabilities: { roots: { listChanged: true } } });
+    const client = new Client(
+      { name: `scaling-worker-${this.index}`, version: '1.0.0' },
+      { capabilities: { roots: { listChanged: true }, elicitation: { form: {} } } },
+    );
     client.setRequestHandler('roots/list', () => ({ roots: ROOTS }));
+    client.setRequestHandler('elicitation/create', (request) => {
+      const content: Record<string, string> = request.params.message.includes('name') ? { name: `worker-${this.index}` } : { colour: 'blue' };
+      return { action: 'accept', content };
+    });
     client.setNotificationHandler('notifications/tools/list_changed', () => void this.listChangedAt.push(Date.now()));
     // A GET stream cut by a replica going away is re-opened soon, on whichever replica.
     const transport = new StreamableHTTPClientTransport(new URL(this.options.url), {
@@ -169,7 +178,7 @@ class Worker {
     if (this.kind === 'churn' && step % (this.options.churnEvery ?? 8) === 0) {
       return ['delete', () => this.disconnect(true)];
     }
-    switch (step % 8) {
+    switch (step % 9) {
       case 0:
         return ['list-tools', async () => {
           const { tools } = await client.listTools(undefined, { timeout });
@@ -208,6 +217,14 @@ class Worker {
       case 6:
         return ['ping', async () => {
           await client.ping({ timeout });
+        }];
+      case 7:
+        return ['elicitation', async () => {
+          // The upstream asks twice during the call (on its GET stream); each answer is a
+          // request of its own, so it lands on another router than the call.
+          const result = await client.callTool({ name: `${b}elicit_twice`, arguments: {} }, { timeout });
+          const expected = { first: { action: 'accept', content: { name: `worker-${this.index}` } }, second: { action: 'accept', content: { colour: 'blue' } } };
+          check(JSON.stringify(result.structuredContent) === JSON.stringify(expected), 'elicitation answers lost');
         }];
       default:
         return ['cancel', async () => {

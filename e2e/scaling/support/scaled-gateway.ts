@@ -30,6 +30,8 @@ export interface ScaledGatewayOptions {
   /** Whether a router's start() waits for its /readyz (default true). A suite that starts
    * routers without a reachable Redis sets false and watches readiness itself. */
   readonly waitForRoutersReady?: boolean;
+  /** LOG_LEVEL of every replica (default info). */
+  readonly logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** One gateway process at a fixed address that a test can kill and start again. */
@@ -137,7 +139,7 @@ export async function startScaledGateway(options: ScaledGatewayOptions): Promise
   const env = {
     GATEWAY_SESSION_SECRET: randomBytes(32).toString('base64url'),
     CACHE_CONNECTION_STRING: options.redisUrl,
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: options.logLevel ?? 'info',
     OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
     GATEWAY_CONFIG: undefined,
   };
