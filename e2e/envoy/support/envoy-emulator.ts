@@ -30,10 +30,17 @@ import { externalProcessorClient, httpStatusOf, type WireCommonResponse, type Wi
 import { ProcessorStream } from './processor-stream';
 
 export interface EnvoyRoute {
-  /** `host:port` or `host`; matched against the request's `:authority` (exact, then without port). */
+  /** `host:port`, `host`, or `*`; matched against the request's `:authority` (exact, then
+   * without port). */
   readonly authority: string;
+  /** Exact `:path` (without query) this route needs, if any. */
+  readonly path?: string;
+  /** Headers that must be present with exactly these values (Gateway API header matches). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Origin to forward to, e.g. http://127.0.0.1:9101. */
   readonly backend: string;
+  /** Host sent to the backend instead of `:authority` (Gateway API URLRewrite hostname). */
+  readonly hostRewrite?: string;
 }
 
 export interface EnvoyEmulatorOptions {
@@ -253,15 +260,19 @@ export class EnvoyEmulator {
     Object.assign(this.counters, freshStats());
   }
 
-  private route(authority: string | undefined): string | undefined {
-    if (authority !== undefined) {
-      const exact = this.options.routes.find((route) => route.authority === authority);
-      if (exact) return exact.backend;
-      const host = authority.replace(/:\d+$/, '');
-      const byHost = this.options.routes.find((route) => route.authority === host);
-      if (byHost) return byHost.backend;
+  /** Envoy's route table: the virtual host by authority (exact, host without port, `*`),
+   * then the first route of it whose path and header matches hold. */
+  private route(headers: EmulatedHeaderMap): { backend: string; hostRewrite?: string } | undefined {
+    const authority = headers.get(':authority') ?? '';
+    const host = authority.replace(/:\d+$/, '');
+    const path = (headers.get(':path') ?? '/').split('?')[0];
+    const matches = (route: EnvoyRoute): boolean =>
+      (route.path === undefined || route.path === path) && Object.entries(route.headers ?? {}).every(([name, value]) => headers.get(name) === value);
+    for (const domain of [authority, host, '*']) {
+      const found = this.options.routes.find((route) => route.authority === domain && matches(route));
+      if (found) return found;
     }
-    return this.options.defaultBackend;
+    return this.options.defaultBackend === undefined ? undefined : { backend: this.options.defaultBackend };
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -354,7 +365,7 @@ export class EnvoyEmulator {
     const declaredLength = req.headers['content-length'];
     const hasBody = declaredLength !== undefined ? Number(declaredLength) > 0 : req.headers['transfer-encoding'] !== undefined;
     // The route is chosen from the headers as they arrive and cached.
-    let backend = this.route(headers.get(':authority'));
+    let backend = this.route(headers);
 
     // ---- request headers
     let body: Buffer | undefined;
@@ -366,7 +377,7 @@ export class EnvoyEmulator {
       const applied = this.applyCommon(run, 'request', headers, verdict.common, undefined, true);
       if (applied.clearRoute) {
         this.counters.routeCacheClears += 1;
-        backend = this.route(headers.get(':authority'));
+        backend = this.route(headers);
       }
       if (verdict.common?.status === 'CONTINUE_AND_REPLACE') {
         run.active = false;
@@ -387,7 +398,7 @@ export class EnvoyEmulator {
         body = applied.body;
         if (applied.clearRoute) {
           this.counters.routeCacheClears += 1;
-          backend = this.route(headers.get(':authority'));
+          backend = this.route(headers);
         }
       } else if (run.active && run.mode.request_body_mode === 'STREAMED') {
         headers.remove('content-length');
@@ -412,11 +423,11 @@ export class EnvoyEmulator {
 
     // ---- upstream
     if (backend === undefined) throw new LocalReply(404, '');
-    const target = new URL(backend);
+    const target = new URL(backend.backend);
     const path = headers.get(':path') ?? '/';
     this.counters.forwarded.push(`${target.origin}${path}`);
     const upstreamHeaders = headers.regular();
-    upstreamHeaders['host'] = headers.get(':authority') ?? target.host;
+    upstreamHeaders['host'] = backend.hostRewrite ?? headers.get(':authority') ?? target.host;
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const outgoing = http.request({
         hostname: target.hostname,

@@ -23,6 +23,8 @@ export interface FacedGateway {
   /** The MCP endpoint clients use. */
   readonly url: string;
   readonly brokerStatusUrl: string;
+  /** host:port of the router's ext_proc face (served for both faces). */
+  readonly extProcAddress: string;
   /** The emulated Envoy in front (ext-proc face only). */
   readonly envoy: EnvoyEmulator | undefined;
   waitForUpstreamsReady(names: readonly string[]): Promise<void>;
@@ -73,10 +75,11 @@ export async function startFacedGateway(face: GatewayFace, servers: readonly Gat
     started.push(router);
     const routerLine = lineOf(router, 'router listening');
     const routerPort = portOf(routerLine, 'port');
+    const extProcAddress = `127.0.0.1:${portOf(routerLine, 'extProcPort')}`;
     await waitFor(async () => (await fetch(`http://127.0.0.1:${routerPort}/readyz`)).ok, { timeoutMs: 20_000, what: 'the router to be ready' });
     if (face === 'ext-proc') {
       envoy = await EnvoyEmulator.start({
-        processorAddress: `127.0.0.1:${portOf(routerLine, 'extProcPort')}`,
+        processorAddress: extProcAddress,
         routes: servers.map((server) => ({ authority: new URL(server.url).host, backend: new URL(server.url).origin })),
         defaultBackend: brokerOrigin,
         processingMode: { request_header_mode: 'SEND', response_header_mode: 'SEND', request_body_mode: 'BUFFERED', response_body_mode: 'STREAMED' },
@@ -92,6 +95,7 @@ export async function startFacedGateway(face: GatewayFace, servers: readonly Gat
       face,
       url: frontDoor ? frontDoor.url : `http://127.0.0.1:${routerPort}/mcp`,
       brokerStatusUrl,
+      extProcAddress,
       envoy: frontDoor,
       waitForUpstreamsReady: async (names) => {
         await waitFor(

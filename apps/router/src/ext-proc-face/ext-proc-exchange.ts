@@ -64,6 +64,12 @@ const PASS_UNTOUCHED: ProcessingResponse = Object.freeze({
   mode_override: Object.freeze({ ...NOTHING_MORE, request_body_mode: 'NONE' as const }),
 });
 
+/** The same request headers answer, asking Envoy to pick the route again. */
+function withRouteCleared(answer: ProcessingResponse): ProcessingResponse {
+  if (!('request_headers' in answer)) return answer;
+  return { ...answer, request_headers: { response: { ...answer.request_headers.response, clear_route_cache: true } } };
+}
+
 function isMcpPath(path: string, mcpPath: string): boolean {
   if (!path.startsWith(mcpPath)) return false;
   const next = path.charCodeAt(mcpPath.length);
@@ -161,13 +167,19 @@ export class ExtProcExchange {
     const { core, gate, maxRequestBodyBytes } = this.options;
     const { headers, pseudo } = readHeaderMap(message.headers);
     this.path = pseudo['path'] ?? this.path;
-    if (!isMcpPath(this.path, this.options.mcpPath)) return PASS_UNTOUCHED;
+    // Envoy picked the route from these headers before asking: one chosen by a policy header
+    // the client made up must be picked again once the header is gone.
+    const spoofed = POLICY_HEADERS.some((name) => headers[name] !== undefined);
+    if (!isMcpPath(this.path, this.options.mcpPath)) return spoofed ? withRouteCleared(PASS_UNTOUCHED) : PASS_UNTOUCHED;
     const head = { httpMethod: pseudo['method'] ?? 'GET', authority: pseudo['authority'] ?? firstHeader(headers.host), headers };
     this.head = head;
     const refused = core.screen(head);
     if (refused) return this.refuse(refused);
 
-    if (head.httpMethod !== 'POST') return this.decideWithoutBody(head);
+    if (head.httpMethod !== 'POST') {
+      const answer = await this.decideWithoutBody(head);
+      return spoofed && 'request_headers' in answer ? withRouteCleared(answer) : answer;
+    }
     const declared = Number(firstHeader(headers['content-length']));
     if (declared > maxRequestBodyBytes) {
       return this.refuse(core.errorAnswer(new GatewayError('PAYLOAD_TOO_LARGE', `Payload Too Large: the body exceeds ${maxRequestBodyBytes} bytes`), null));
@@ -183,7 +195,7 @@ export class ExtProcExchange {
       }
     }
     if (message.end_of_stream) return this.onRequestBody({ body: Buffer.alloc(0), end_of_stream: true });
-    return CONTINUE_REQUEST_HEADERS;
+    return spoofed ? withRouteCleared(CONTINUE_REQUEST_HEADERS) : CONTINUE_REQUEST_HEADERS;
   }
 
   /** GET and DELETE: decided from the headers alone. What goes to the broker (the
