@@ -49,12 +49,29 @@ const MAX_RESPONSE_BODY_BYTES = 64 * 1024 * 1024;
 
 type ProcessStream = grpc.ServerDuplexStream<ProcessingRequest, ProcessingResponse>;
 
+/** How often the one budget timer looks for late answers (the budget is seconds long). */
+const BUDGET_SWEEP_MS = 25;
+
+interface PendingAnswer {
+  readonly dueAtMs: number;
+  late(): void;
+}
+
 export class ExtProcServer {
   private readonly streams = new Set<ProcessStream>();
-
+  /** Answers being worked on, checked by one coarse timer (no timer per message). */
+  private readonly pending = new Set<PendingAnswer>();
+  private readonly sweeper: NodeJS.Timeout;
   private boundPort = 0;
 
-  private constructor(private readonly server: grpc.Server) {}
+  private constructor(private readonly server: grpc.Server) {
+    this.sweeper = setInterval(() => {
+      if (this.pending.size === 0) return;
+      const now = Date.now();
+      for (const answer of this.pending) if (answer.dueAtMs <= now) answer.late();
+    }, BUDGET_SWEEP_MS);
+    this.sweeper.unref();
+  }
 
   get port(): number {
     return this.boundPort;
@@ -127,23 +144,28 @@ export class ExtProcServer {
   private answerWithin(exchange: ExtProcExchange, message: ProcessingRequest, budgetMs: number, options: ExtProcServerOptions): Promise<ProcessingResponse> {
     return new Promise((resolve) => {
       let settled = false;
-      const timer = setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        options.extProcMetrics.lateAnswer();
-        resolve(exchange.failure(new GatewayError('UPSTREAM_TIMEOUT', `the gateway could not route the request within ${budgetMs} ms`)));
-      }, budgetMs);
-      exchange.handle(message).then(
-        (answer) => {
+      const entry: PendingAnswer = {
+        dueAtMs: Date.now() + budgetMs,
+        late: () => {
+          this.pending.delete(entry);
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          options.extProcMetrics.lateAnswer();
+          resolve(exchange.failure(new GatewayError('UPSTREAM_TIMEOUT', `the gateway could not route the request within ${budgetMs} ms`)));
+        },
+      };
+      this.pending.add(entry);
+      exchange.handle(message).then(
+        (answer) => {
+          this.pending.delete(entry);
+          if (settled) return;
+          settled = true;
           resolve(answer);
         },
         (error: unknown) => {
+          this.pending.delete(entry);
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
           resolve(exchange.failure(error));
         },
       );
@@ -152,6 +174,7 @@ export class ExtProcServer {
 
   /** Stops accepting streams; streams still open are cancelled after `graceMs`. */
   async close(graceMs = 2_000): Promise<void> {
+    clearInterval(this.sweeper);
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         this.server.forceShutdown();
