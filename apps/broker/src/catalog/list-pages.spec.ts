@@ -63,6 +63,27 @@ describe('ListPages', () => {
     expect(pages.page('tools/list', first.nextCursor).ok).toBe(true);
   });
 
+  it('starts a new page before one would pass its byte budget, and never leaves an entry out', () => {
+    const oneEntryBytes = JSON.stringify(snapshotWithTools(1).tools[0]?.definition).length;
+    const pages = new ListPages(1_000, oneEntryBytes * 3 + 3);
+    pages.rebuild(snapshotWithTools(10));
+    const first = JSON.parse((pages.page('tools/list', undefined) as { result: Buffer }).result.toString('utf8')) as { tools: unknown[] };
+    expect(first.tools).toHaveLength(3);
+    expect(walk(pages)).toEqual(Array.from({ length: 10 }, (_, index) => `tool_${index}`));
+    // An entry larger than the budget still gets a page of its own.
+    const tiny = new ListPages(1_000, 1);
+    tiny.rebuild(snapshotWithTools(4));
+    expect(walk(tiny)).toEqual(['tool_0', 'tool_1', 'tool_2', 'tool_3']);
+  });
+
+  it('lists a catalog of a thousand small tools in one page by default', () => {
+    const pages = new ListPages();
+    pages.rebuild(snapshotWithTools(1_000));
+    const first = JSON.parse((pages.page('tools/list', undefined) as { result: Buffer }).result.toString('utf8')) as { tools: unknown[]; nextCursor?: string };
+    expect(first.tools).toHaveLength(1_000);
+    expect(first.nextCursor).toBeUndefined();
+  });
+
   it('round-trips cursors', () => {
     expect(decodeCursor(encodeCursor(12, 3))).toBe(3);
     expect(decodeCursor('')).toBeUndefined();

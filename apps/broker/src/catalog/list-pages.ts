@@ -22,7 +22,14 @@ const RESULT_FIELD: Readonly<Record<ListMethod, string>> = {
 /** `result` is the JSON of the page's `result` object, UTF-8 encoded; never mutate it. */
 export type ListPageLookup = { readonly ok: true; readonly result: Buffer } | { readonly ok: false; readonly reason: string };
 
-export const DEFAULT_LIST_PAGE_SIZE = 100;
+/** Entries per page at most. Each further page is one more round trip through router and
+ * broker (about 0.4 ms on a loopback; most clients walk every page), so pages are large:
+ * a catalog of a few thousand small tools is one answer. */
+export const DEFAULT_LIST_PAGE_SIZE = 2_000;
+
+/** Bytes of serialized entries per page at most (a page holds one entry at least), so a
+ * catalog of large tool schemas still comes in pages a client can take in one piece. */
+export const DEFAULT_MAX_LIST_PAGE_BYTES = 1024 * 1024;
 
 export class ListPages {
   private version = 0;
@@ -33,8 +40,12 @@ export class ListPages {
     'resources/templates/list': [Buffer.from('{"resourceTemplates":[]}')],
   };
 
-  constructor(private readonly pageSize: number = DEFAULT_LIST_PAGE_SIZE) {
+  constructor(
+    private readonly pageSize: number = DEFAULT_LIST_PAGE_SIZE,
+    private readonly maxPageBytes: number = DEFAULT_MAX_LIST_PAGE_BYTES,
+  ) {
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`list page size must be a positive integer, got ${pageSize}`);
+    if (!Number.isInteger(maxPageBytes) || maxPageBytes < 1) throw new RangeError(`list page bytes must be a positive integer, got ${maxPageBytes}`);
   }
 
   rebuild(snapshot: CatalogSnapshot): void {
@@ -67,15 +78,26 @@ export class ListPages {
     return this.version;
   }
 
+  /** Pages of at most `pageSize` entries and `maxPageBytes` bytes of entries (one entry
+   * at least), each entry serialized once. */
   private paginate(method: ListMethod, items: readonly unknown[], version: number): Buffer[] {
     const field = RESULT_FIELD[method];
-    const pageCount = Math.max(1, Math.ceil(items.length / this.pageSize));
+    const encoded = items.map((item) => JSON.stringify(item) ?? 'null');
     const pages: Buffer[] = [];
-    for (let index = 0; index < pageCount; index++) {
-      const slice = items.slice(index * this.pageSize, (index + 1) * this.pageSize);
-      const next = index + 1 < pageCount ? `,"nextCursor":${JSON.stringify(encodeCursor(version, index + 1))}` : '';
-      pages.push(Buffer.from(`{"${field}":${JSON.stringify(slice)}${next}}`, 'utf8'));
-    }
+    let start = 0;
+    do {
+      let end = start;
+      let bytes = 0;
+      while (end < encoded.length && end - start < this.pageSize) {
+        const size = Buffer.byteLength(encoded[end] as string) + 1;
+        if (end > start && bytes + size > this.maxPageBytes) break;
+        bytes += size;
+        end += 1;
+      }
+      const next = end < encoded.length ? `,"nextCursor":${JSON.stringify(encodeCursor(version, pages.length + 1))}` : '';
+      pages.push(Buffer.from(`{"${field}":[${encoded.slice(start, end).join(',')}]${next}}`, 'utf8'));
+      start = end;
+    } while (start < encoded.length);
     return pages;
   }
 }

@@ -4,7 +4,7 @@
 // (RFC 9110 §7.6.1); the Host becomes the broker's.
 
 import http from 'node:http';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { CallDeadline } from '../outbound/call-deadline';
 import { sendOutboundRequest } from '../outbound/outbound-request';
 
@@ -22,10 +22,15 @@ const NOT_FORWARDED = new Set([
   'content-length',
 ]);
 
-export function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const forwarded: OutgoingHttpHeaders = {};
+/** The client's headers as the flat `[name, value, …]` list sendOutboundRequest writes as
+ * is (no per-header setHeader work on the way to the broker). */
+export function forwardableHeaders(headers: IncomingHttpHeaders): string[] {
+  const forwarded: string[] = [];
   for (const name in headers) {
-    if (!NOT_FORWARDED.has(name)) forwarded[name] = headers[name];
+    const value = headers[name];
+    if (value === undefined || NOT_FORWARDED.has(name)) continue;
+    if (typeof value === 'string') forwarded.push(name, value);
+    else for (const item of value) forwarded.push(name, item);
   }
   return forwarded;
 }

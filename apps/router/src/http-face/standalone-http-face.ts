@@ -4,7 +4,7 @@
 // chunk (an SSE stream is never collected: a progress notification reaches the client
 // before the result). It owns the HTTP mechanics only; every routing rule is the core's.
 
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, serializeSseEvent } from '@mcp-gateway/jsonrpc';
 import type { Logger } from '@mcp-gateway/telemetry';
 import type { BrokerProxy } from '../broker/broker-proxy';
@@ -18,8 +18,10 @@ import type { EraBridges } from '../stateless/era-bridges';
 import { upstreamFailure } from '../upstream/upstream-failure';
 import { BODY_TOO_LARGE, ClientGoneError, readRequestBody } from './request-body-reader';
 import { EarlyServerMessages } from './early-server-messages';
+import { relayedHead, withoutContentLength } from './relayed-head';
 import { relayResponse } from './response-relay';
-import type { SseEventRewriter } from './response-relay';
+import type { RelayOutcome, SseEventRewriter } from './response-relay';
+import { canRelayWhole, relayWholeAnswer } from './whole-answer-relay';
 
 export interface StandaloneHttpFaceOptions {
   readonly core: RouterCore;
@@ -35,21 +37,6 @@ export interface StandaloneHttpFaceOptions {
 
 /** Largest JSON answer the router reads whole to rewrite (resources/read results). */
 const MAX_REWRITTEN_ANSWER_BYTES = 64 * 1024 * 1024;
-
-/** Response headers never relayed (RFC 9110 §7.6.1 hop-by-hop) or replaced by the router. */
-const NOT_RELAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'trailer', 'proxy-connection', 'mcp-session-id']);
-
-function relayedHeaders(headers: IncomingHttpHeaders, gatewaySessionId: string | undefined): OutgoingHttpHeaders {
-  const relayed: OutgoingHttpHeaders = {};
-  for (const name in headers) {
-    if (!NOT_RELAYED.has(name)) relayed[name] = headers[name];
-  }
-  // A stateless-era call ("" session) gets no Mcp-Session-Id at all (MCP 2026-07-28).
-  if (gatewaySessionId !== undefined) {
-    if (gatewaySessionId !== '') relayed['mcp-session-id'] = gatewaySessionId;
-  } else if (headers['mcp-session-id'] !== undefined) relayed['mcp-session-id'] = headers['mcp-session-id'];
-  return relayed;
-}
 
 /** "No session": 404, or a 400 whose body says the session is unknown (some servers). */
 async function upstreamLostSession(response: IncomingMessage): Promise<{ lost: boolean; body?: Buffer }> {
@@ -98,8 +85,8 @@ export class StandaloneHttpFace {
       }
       body = read;
     }
-    const request: InboundRequest = { ...head, body };
-    const decision = await core.decide(request);
+    const request: InboundRequest = { httpMethod: head.httpMethod, authority: head.authority, headers: head.headers, body };
+    const decision = await core.decide(request, true);
     this.options.metrics.decision(decision.kind);
     switch (decision.kind) {
       case 'answer':
@@ -140,49 +127,60 @@ export class StandaloneHttpFace {
     };
     res.once('close', onClientGone);
     const early = new EarlyServerMessages(res, core);
+    // Hot path: a call that cannot be asked anything has no GET stream to open and no
+    // early messages to wait for, and a 200 cannot mean a lost session — no await for those.
+    let listened = call.listenForServerRequests === true;
     let askedTheClient = false;
     try {
       let response = await this.sendCall(call, deadline, early);
       let buffered: Buffer | undefined;
-      if (call.renewable) {
+      if (call.renewable && (response.statusCode === 404 || response.statusCode === 400)) {
         const check = await upstreamLostSession(response);
         buffered = check.body;
         if (check.lost) {
           // MCP "Session Management": a 404 means the upstream ended the session. The client
           // never sees it: the core drops the mapping, a fresh session is opened, one retry.
           this.options.metrics.upstreamSessionRenewed(call.serverName);
-          await early.stop();
+          if (listened) await early.stop();
           call = await core.renewUpstreamSession(call);
           buffered = undefined;
+          listened ||= call.listenForServerRequests === true;
           response = await this.sendCall(call, deadline, early);
         }
       }
-      await early.stop();
+      if (listened) await early.stop();
       if (early.started) {
         // The router already opened the client's SSE answer for the upstream's requests.
         askedTheClient = (await this.continueOpenedStream(res, response, call, deadline, buffered)) || early.askedTheClient;
         return;
       }
-      const isEventStream = String(response.headers['content-type'] ?? '').includes('text/event-stream');
-      if (!buffered && !isEventStream && call.resultUriPrefix !== undefined && response.statusCode === 200) {
+      const status = response.statusCode ?? 502;
+      const head = relayedHead(response, call.gatewaySessionId);
+      const { isEventStream } = head;
+      if (!buffered && !isEventStream && call.resultUriPrefix !== undefined && status === 200) {
         // A resources/read answer in one JSON body: read it whole to give its URIs the prefix.
         buffered = await readSmallBody(response, MAX_REWRITTEN_ANSWER_BYTES);
         const rewritten = core.rewriteUpstreamAnswer(call, buffered);
         if (rewritten !== undefined) buffered = Buffer.from(rewritten);
-        res.writeHead(200, { ...relayedHeaders(response.headers, call.gatewaySessionId), 'content-length': buffered.length });
+        res.writeHead(200, [...withoutContentLength(head.lines), 'content-length', String(buffered.length)]);
         res.end(buffered);
         return;
       }
-      const rewriter = isEventStream && !buffered ? this.eventRewriter(call) : undefined;
-      const headers = relayedHeaders(response.headers, call.gatewaySessionId);
-      // Rewritten events change the length: an upstream that sized its SSE answer is relayed chunked.
-      if (rewriter) delete headers['content-length'];
-      res.writeHead(response.statusCode ?? 502, headers);
       if (buffered) {
+        res.writeHead(status, head.lines);
         res.end(buffered);
         return;
       }
-      const outcome = await relayResponse(response, res, rewriter, rewriter ? core.serverMessagesDuring(call) : undefined);
+      let outcome: RelayOutcome;
+      if (canRelayWhole(isEventStream, head.contentLength)) {
+        // A JSON answer of known length (nearly every call): collected and written at once.
+        outcome = await relayWholeAnswer(response, res, status, head.lines);
+      } else {
+        const rewriter = isEventStream ? this.eventRewriter(call) : undefined;
+        // Rewritten events change the length: an upstream that sized its SSE answer is relayed chunked.
+        res.writeHead(status, rewriter ? withoutContentLength(head.lines) : head.lines);
+        outcome = await relayResponse(response, res, rewriter, rewriter ? core.serverMessagesDuring(call) : undefined);
+      }
       askedTheClient = outcome.rewroteEvents;
       if (outcome.kind === 'upstream-broke') {
         // Timed out or dropped mid-stream: close an SSE stream with the JSON-RPC error the
@@ -213,7 +211,12 @@ export class StandaloneHttpFace {
   }
 
   /** Opens the GET stream the call may need, listens to it, then sends the call. */
-  private async sendCall(call: UpstreamForward, deadline: CallDeadline, early: EarlyServerMessages): Promise<IncomingMessage> {
+  private sendCall(call: UpstreamForward, deadline: CallDeadline, early: EarlyServerMessages): Promise<IncomingMessage> {
+    if (!call.listenForServerRequests) return sendOutboundRequest(call.endpoint.url, call.endpoint.agent, { method: 'POST', headers: call.headers, body: call.body, deadline });
+    return this.sendListeningCall(call, deadline, early);
+  }
+
+  private async sendListeningCall(call: UpstreamForward, deadline: CallDeadline, early: EarlyServerMessages): Promise<IncomingMessage> {
     const { core } = this.options;
     await core.prepareUpstreamCall(call);
     early.listen(call, core.serverMessagesDuring(call));
@@ -277,14 +280,22 @@ export class StandaloneHttpFace {
     try {
       const method = request.httpMethod as 'POST' | 'GET' | 'DELETE';
       const response = await broker.send(method, request.headers, request.body, deadline);
+      const status = response.statusCode ?? 502;
       if (decision.initialize) {
         const body = await readSmallBody(response);
-        await core.recordInitializedSession(decision.initialize, response.statusCode ?? 502, response.headers, body);
-        res.writeHead(response.statusCode ?? 502, { ...relayedHeaders(response.headers, undefined), 'content-length': body.length });
+        await core.recordInitializedSession(decision.initialize, status, response.headers, body);
+        res.writeHead(status, [...withoutContentLength(relayedHead(response, undefined).lines), 'content-length', String(body.length)]);
         res.end(body);
         return;
       }
-      res.writeHead(response.statusCode ?? 502, relayedHeaders(response.headers, undefined));
+      const head = relayedHead(response, undefined);
+      if (!decision.longLived && canRelayWhole(head.isEventStream, head.contentLength)) {
+        // Lists, ping, 202s: answers of known length, relayed with one write.
+        const outcome = await relayWholeAnswer(response, res, status, head.lines);
+        if (outcome.kind === 'upstream-broke') res.destroy();
+        return;
+      }
+      res.writeHead(status, head.lines);
       // Headers first: a client waiting on a quiet GET stream knows it is open.
       res.flushHeaders();
       // The client's GET stream also carries what upstream sessions send it outside any call

@@ -1,8 +1,9 @@
 // The router's own Prometheus metrics (beside the process metrics of the shared registry).
 // Names are part of the external surface (pinned by router-metrics.spec.ts). Label values
 // are bounded: decision kinds, configured server names and GatewayError codes — never
-// tool names or session ids. Counters for the three decision kinds are bound once, so
-// counting a request allocates nothing.
+// tool names or session ids. Requests are counted in plain numbers and handed to the
+// Prometheus counter when it is scraped: counting a request is one addition (a bound
+// prom-client counter still hashes and checks its labels on every inc).
 
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { RouteDecision } from '../routing/route-decision';
@@ -15,25 +16,35 @@ export const ROUTER_METRIC_NAMES = Object.freeze({
   routingTableVersion: 'mcp_gateway_router_routing_table_version',
 });
 
+const DECISIONS: readonly RouteDecision['kind'][] = ['upstream', 'broker', 'answer'];
+
 export class RouterMetrics {
-  private readonly byDecision: Record<RouteDecision['kind'], { inc(): void }>;
+  /** Requests by decision since start, and how much of it the counter was already given. */
+  private readonly counted: Record<RouteDecision['kind'], number> = { upstream: 0, broker: 0, answer: 0 };
+  private readonly reported: Record<RouteDecision['kind'], number> = { upstream: 0, broker: 0, answer: 0 };
   private readonly opened: Counter<'server'>;
   private readonly renewals: Counter<'server'>;
   private readonly failures: Counter<'server' | 'code'>;
   private readonly tableVersion: Gauge;
 
   constructor(registry: Registry = new Registry()) {
-    const requests = new Counter({
+    const { counted, reported } = this;
+    new Counter({
       name: ROUTER_METRIC_NAMES.requests,
       help: 'Requests on /mcp by routing decision: upstream (routed call), broker (proxied), answer (answered by the router, errors included).',
       labelNames: ['decision'],
       registers: [registry],
+      // Runs on every scrape, before the values are read.
+      collect() {
+        for (const decision of DECISIONS) {
+          const delta = counted[decision] - reported[decision];
+          if (delta > 0) {
+            this.inc({ decision }, delta);
+            reported[decision] = counted[decision];
+          }
+        }
+      },
     });
-    this.byDecision = {
-      upstream: requests.labels('upstream'),
-      broker: requests.labels('broker'),
-      answer: requests.labels('answer'),
-    };
     this.opened = new Counter({
       name: ROUTER_METRIC_NAMES.upstreamSessionsOpened,
       help: 'Upstream MCP sessions this router opened (initialize + initialized) for client sessions.',
@@ -60,7 +71,7 @@ export class RouterMetrics {
   }
 
   decision(kind: RouteDecision['kind']): void {
-    this.byDecision[kind].inc();
+    this.counted[kind] += 1;
   }
 
   upstreamSessionOpened(server: string): void {
