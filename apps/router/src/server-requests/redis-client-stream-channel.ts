@@ -11,8 +11,11 @@
 //                                        MAX_KEPT_MESSAGES (oldest trimmed)
 //
 // One connection for commands, one in subscriber mode (shared by every session of this
-// process; ioredis re-subscribes by itself after a reconnection). Never logs session ids
-// or messages.
+// process; ioredis re-subscribes by itself after a reconnection). A SUBSCRIBE that fails
+// (the store is down, or not reconnected yet after a restart) is retried with backoff
+// while the stream stays open, then the messages kept meanwhile are handed over: a stream
+// opened in that window would otherwise never hear from other replicas. Never logs session
+// ids or messages.
 
 import type { Redis } from 'ioredis';
 import { DEFAULT_KEY_PREFIX, RedisConnection, RedisScript } from '@mcp-gateway/session-store';
@@ -49,9 +52,14 @@ local kept = redis.call('LRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[1])
 return kept`);
 
+/** Backoff of SUBSCRIBE retries while the store cannot answer. */
+const RESUBSCRIBE_FIRST_DELAY_MS = 200;
+const RESUBSCRIBE_MAX_DELAY_MS = 2_000;
+
 export class RedisClientStreamChannel implements ClientStreamChannel {
   private readonly sinks = new LocalSinks();
   private readonly keyPrefix: string;
+  private readonly resubscribes = new Set<NodeJS.Timeout>();
 
   static fromUrl(url: string, options: RedisClientStreamChannelOptions): RedisClientStreamChannel {
     const { logger, keyPrefix, keepMs, ...connection } = options;
@@ -103,15 +111,11 @@ export class RedisClientStreamChannel implements ClientStreamChannel {
       try {
         await this.subscriber.run('subscribe to client stream', (client: Redis) => client.subscribe(channel));
       } catch (error) {
-        this.options.logger.warn({ err: error }, 'cannot follow a client stream across replicas: the session store is unavailable');
+        this.options.logger.warn({ err: error }, 'cannot follow a client stream across replicas yet: the session store is unavailable; retrying');
+        this.resubscribeLater(gatewaySessionId, RESUBSCRIBE_FIRST_DELAY_MS);
       }
     }
-    try {
-      const kept = await this.commands.runScript('take kept client messages', TAKE_KEPT, [this.keptKey(gatewaySessionId)], []);
-      if (Array.isArray(kept)) for (const data of kept) if (typeof data === 'string') sink(data);
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'kept messages for a client stream could not be read: the session store is unavailable');
-    }
+    await this.takeKept(gatewaySessionId, sink);
     return () => {
       if (!remove()) return;
       this.subscriber.run('unsubscribe from client stream', (client: Redis) => client.unsubscribe(channel)).catch(() => undefined);
@@ -127,9 +131,43 @@ export class RedisClientStreamChannel implements ClientStreamChannel {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.resubscribes) clearTimeout(timer);
+    this.resubscribes.clear();
     this.sinks.clear();
     await this.subscriber.close();
     await this.commands.close();
+  }
+
+  private async takeKept(gatewaySessionId: string, sink: ClientStreamSink): Promise<void> {
+    try {
+      const kept = await this.commands.runScript('take kept client messages', TAKE_KEPT, [this.keptKey(gatewaySessionId)], []);
+      if (Array.isArray(kept)) for (const data of kept) if (typeof data === 'string') sink(data);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'kept messages for a client stream could not be read: the session store is unavailable');
+    }
+  }
+
+  /** Retries a failed SUBSCRIBE while a stream of the session is open here. */
+  private resubscribeLater(gatewaySessionId: string, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.resubscribes.delete(timer);
+      if (!this.sinks.has(gatewaySessionId)) return;
+      const channel = this.channelName(gatewaySessionId);
+      this.subscriber.run('subscribe to client stream', (client: Redis) => client.subscribe(channel)).then(
+        async () => {
+          if (!this.sinks.has(gatewaySessionId)) {
+            // The stream closed meanwhile.
+            await this.subscriber.run('unsubscribe from client stream', (client: Redis) => client.unsubscribe(channel)).catch(() => undefined);
+            return;
+          }
+          // What was kept while nobody could subscribe goes to the session's newest stream.
+          await this.takeKept(gatewaySessionId, (data) => void this.sinks.deliver(gatewaySessionId, data));
+        },
+        () => this.resubscribeLater(gatewaySessionId, Math.min(delayMs * 2, RESUBSCRIBE_MAX_DELAY_MS)),
+      );
+    }, delayMs);
+    timer.unref();
+    this.resubscribes.add(timer);
   }
 
   private received(channel: string, data: string): void {
