@@ -79,6 +79,7 @@ beforeAll(async () => {
   // Service names → where those Services' pods listen here.
   const serviceOrigins = new Map(servers.map((server) => [server.name, new URL(server.url).origin]));
   serviceOrigins.set('tools-broker', new URL(gateway.brokerStatusUrl).origin);
+  serviceOrigins.set('tools-router', new URL(gateway.url).origin);
   const routes: EnvoyRoute[] = ((route?.['spec'] as { rules: HttpRouteRule[] }).rules ?? []).flatMap((rule) =>
     rule.matches.map((match) => ({
       authority: '*',

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ElicitRequest } from '@modelcontextprotocol/client';
 import { startDemoServers, type DemoServers } from '../servers/demo-servers';
+import { startStatelessTestServer, type StatelessTestServer } from '../servers/stateless-test-server';
+import { connectSessionClient, connectStatelessClient, type EraClient } from '../stateless/support/modern-client';
 import { startTestServer, type TestServer } from '../servers/test-server';
 import { forecastFor } from '../servers/weather-server';
 import { connectClient, type ConnectedClient } from '../support/connect-client';
@@ -26,14 +28,17 @@ const FACE_LIMITS: Record<GatewayFace, { readonly requestsOnTheUpstreamGetStream
 let demo: DemoServers;
 let testServer: TestServer;
 let asker: CallStreamAsker;
+let modern: StatelessTestServer;
 
 beforeAll(async () => {
   demo = await startDemoServers({ basePort: 0 });
   testServer = await startTestServer();
   asker = await startCallStreamAsker();
+  modern = await startStatelessTestServer({ name: 'modern-upstream' });
 }, 60_000);
 
 afterAll(async () => {
+  await modern?.close();
   await asker?.close();
   await testServer?.close();
   await demo?.close();
@@ -55,8 +60,9 @@ describe.each(GATEWAY_FACES)('through the %s face', (face) => {
       { name: 'calculator', url: demo.servers.calculator.url, prefix: 'calc_' },
       { name: 'test-server', url: testServer.url },
       { name: 'asker', url: asker.url, prefix: 'ask_' },
+      { name: 'modern', url: modern.url, prefix: 'm_' },
     ]);
-    await gateway.waitForUpstreamsReady(['weather', 'notes', 'calculator', 'test-server', 'asker']);
+    await gateway.waitForUpstreamsReady(['weather', 'notes', 'calculator', 'test-server', 'asker', 'modern']);
     connected = await connectClient(gateway.url);
   }, 60_000);
 
@@ -75,7 +81,7 @@ describe.each(GATEWAY_FACES)('through the %s face', (face) => {
     it('lists prompts, resources and templates with prefixed names and URIs', async () => {
       expect((await connected.client.listPrompts()).prompts.map((prompt) => prompt.name)).toEqual(expect.arrayContaining(['weather_plan_outdoor_day', 'echo_prompt']));
       expect((await connected.client.listResources()).resources.map((resource) => resource.uri)).toEqual(expect.arrayContaining(['weather_weather://cities', 'test://static']));
-      expect((await connected.client.listResourceTemplates()).resourceTemplates.map((template) => template.uriTemplate)).toEqual(['notes_notes://notes/{id}']);
+      expect((await connected.client.listResourceTemplates()).resourceTemplates.map((template) => template.uriTemplate)).toEqual(expect.arrayContaining(['notes_notes://notes/{id}', 'm_stateless://items/{id}']));
     });
   });
 
@@ -215,6 +221,36 @@ describe.each(GATEWAY_FACES)('through the %s face', (face) => {
     });
   });
 
+  describe('both protocol eras (2026-07-28 stateless, 2025-11-25 sessions)', () => {
+    let statelessClient: EraClient;
+    let sessionClient: EraClient;
+
+    beforeAll(async () => {
+      statelessClient = await connectStatelessClient(gateway.url, { name: 'Ada', colour: 'green' });
+      sessionClient = await connectSessionClient(gateway.url, { name: 'Grace', colour: 'blue' });
+    });
+
+    afterAll(async () => {
+      await statelessClient?.close();
+      await sessionClient?.close();
+    });
+
+    it('stateless client → stateless upstream: a call, and an input-required call completed with the client’s answers', async () => {
+      expect(statelessClient.client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      expect(textOf(await statelessClient.client.callTool({ name: 'm_echo', arguments: { text: `straight through ${face}` } }))).toBe(`straight through ${face}`);
+      expect(textOf(await statelessClient.client.callTool({ name: 'm_ask_name_and_colour', arguments: {} }))).toBe('Ada likes green');
+    });
+
+    it('stateless client → session upstream: a call over the session the gateway holds', async () => {
+      expect(textOf(await statelessClient.client.callTool({ name: 'echo', arguments: { text: 'over a pooled session' } }))).toBe('over a pooled session');
+    });
+
+    it('session client → stateless upstream: the router bridges the upstream’s input-required into elicitations', async () => {
+      expect(textOf(await sessionClient.client.callTool({ name: 'm_echo', arguments: { text: 'from a session' } }))).toBe('from a session');
+      expect(textOf(await sessionClient.client.callTool({ name: 'm_ask_name_and_colour', arguments: {} }))).toBe('Grace likes blue');
+    });
+  });
+
   describe('errors', () => {
     it('names an unknown tool with -32602', async () => {
       await expect(connected.client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toThrow(/Unknown tool: no_such_tool/);
@@ -242,6 +278,8 @@ describe.each(GATEWAY_FACES)('through the %s face', (face) => {
         expect(stats?.messageTimeouts).toBe(0);
         expect(stats?.contentLengthMismatches).toBe(0);
         expect(stats?.forwarded.some((target) => target.startsWith(new URL(demo.servers.weather.url).origin))).toBe(true);
+        // Calls across eras went to the router's own HTTP face, which bridges them.
+        expect(stats?.forwarded.some((target) => target.startsWith(new URL(gateway.routerUrl).origin))).toBe(true);
       });
     });
   }

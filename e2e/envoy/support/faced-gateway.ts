@@ -23,6 +23,8 @@ export interface FacedGateway {
   /** The MCP endpoint clients use. */
   readonly url: string;
   readonly brokerStatusUrl: string;
+  /** The router's own /mcp (its HTTP face). */
+  readonly routerUrl: string;
   /** host:port of the router's ext_proc face (served for both faces). */
   readonly extProcAddress: string;
   /** The emulated Envoy in front (ext-proc face only). */
@@ -80,7 +82,11 @@ export async function startFacedGateway(face: GatewayFace, servers: readonly Gat
     if (face === 'ext-proc') {
       envoy = await EnvoyEmulator.start({
         processorAddress: extProcAddress,
-        routes: servers.map((server) => ({ authority: new URL(server.url).host, backend: new URL(server.url).origin })),
+        routes: [
+          ...servers.map((server) => ({ authority: new URL(server.url).host, backend: new URL(server.url).origin })),
+          // Calls across protocol eras: the router bridges them on its own HTTP face.
+          { authority: '*', headers: { 'x-mcp-route': 'router' }, backend: `http://127.0.0.1:${routerPort}` },
+        ],
         defaultBackend: brokerOrigin,
         processingMode: { request_header_mode: 'SEND', response_header_mode: 'SEND', request_body_mode: 'BUFFERED', response_body_mode: 'STREAMED' },
         allowModeOverride: true,
@@ -95,6 +101,7 @@ export async function startFacedGateway(face: GatewayFace, servers: readonly Gat
       face,
       url: frontDoor ? frontDoor.url : `http://127.0.0.1:${routerPort}/mcp`,
       brokerStatusUrl,
+      routerUrl: `http://127.0.0.1:${routerPort}/mcp`,
       extProcAddress,
       envoy: frontDoor,
       waitForUpstreamsReady: async (names) => {

@@ -240,7 +240,7 @@ describe('the managed HTTPRoute in ExtProc mode', () => {
       },
     }) as ServedServer;
 
-  it('routes each server by the header the router sets, rewriting the Host, and keeps /mcp for the broker', () => {
+  it('routes each server by the header the router sets, rewriting the Host, era-bridged calls to the router, and keeps /mcp for the broker', () => {
     const { rules } = upstreamRouteRules([server(1)]);
     const [route] = extensionComponents({ extension, names: componentNames('tools'), images: { broker: 'b', router: 'r' }, sessionStoreFingerprint: undefined, extProc: { upstreamRules: rules } })
       .filter((desired) => desired.object.kind === 'HTTPRoute')
@@ -251,6 +251,7 @@ describe('the managed HTTPRoute in ExtProc mode', () => {
         filters: [{ type: 'URLRewrite', urlRewrite: { hostname: 'server-1.team-b.svc.cluster.local' } }],
         backendRefs: [{ group: '', kind: 'Service', name: 'server-1', namespace: 'team-b', port: 9090 }],
       },
+      { matches: [{ path: { type: 'Exact', value: '/mcp' }, headers: [{ type: 'Exact', name: 'x-mcp-route', value: 'router' }] }], backendRefs: [{ group: '', kind: 'Service', name: 'tools-router', port: 8080 }] },
       { matches: [{ path: { type: 'Exact', value: '/mcp' } }], backendRefs: [{ group: '', kind: 'Service', name: 'tools-broker', port: 8081 }] },
       expect.objectContaining({ matches: [{ path: { type: 'PathPrefix', value: '/.well-known/oauth-protected-resource' } }] }),
     ]);
@@ -259,7 +260,7 @@ describe('the managed HTTPRoute in ExtProc mode', () => {
   it('stays within Gateway API’s 16 rules and names the servers left out', () => {
     const servers = Array.from({ length: MAX_ROUTED_SERVERS + 2 }, (_, index) => server(index));
     const { rules, unrouted } = upstreamRouteRules(servers);
-    expect(rules.length + 2).toBe(16);
+    expect(rules.length + 3).toBe(16);
     expect(unrouted).toEqual([`team-a-server-${MAX_ROUTED_SERVERS}`, `team-a-server-${MAX_ROUTED_SERVERS + 1}`]);
   });
 

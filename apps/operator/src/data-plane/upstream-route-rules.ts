@@ -4,11 +4,14 @@
 // rewriting the Host to the server's own name (MCP servers check Host against DNS
 // rebinding). The router's `:path` is the server's path, which the rule matches exactly.
 // Header matches need no `allow_all_routing` in the filter, so this works on every
-// Envoy-based implementation. An HTTPRoute holds at most 16 rules: two are the gateway's
-// own, so at most 14 servers are routed; the rest are reported.
+// Envoy-based implementation. Calls across protocol eras, which the router bridges itself,
+// carry `x-mcp-route: router` and go to the router's HTTP face. An HTTPRoute holds at most
+// 16 rules: three are the gateway's own, so at most 13 servers are routed; the rest are
+// reported.
 import type { ServedServer } from '../server-registration/gateway-server-set';
 
-export const MAX_ROUTED_SERVERS = 14;
+export const MAX_ROUTED_SERVERS = 13;
+export const ROUTER_FACE_HEADER = 'x-mcp-route';
 export const SERVER_NAME_HEADER = 'x-mcp-servername';
 
 interface BackendRef {

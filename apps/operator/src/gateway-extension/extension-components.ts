@@ -14,6 +14,7 @@ import { CONFIG_FILE_PATH, CONFIG_MOUNT_PATH, CREDENTIALS_MOUNT_PATH } from './g
 import { SESSION_STORE_SECRET_KEY } from './extension-acceptance';
 import { extensionTarget } from '../topology/gateway-parent';
 import { ROUTER_EXT_PROC_PORT } from '../data-plane/ext-proc-filter-config';
+import { ROUTER_FACE_HEADER } from '../data-plane/upstream-route-rules';
 
 export const SIGNING_KEY_SECRET_KEY = 'GATEWAY_SESSION_SECRET';
 export const BROKER_HTTP_PORT = 8081;
@@ -234,10 +235,14 @@ function httpRoute(inputs: ComponentInputs): KubeObject {
       parentRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', name: target.name, namespace: target.namespace, ...(target.sectionName === undefined ? {} : { sectionName: target.sectionName }) }],
       ...(spec.publicHost === undefined ? {} : { hostnames: [spec.publicHost] }),
       rules: [
-        ...(inputs.extProc?.upstreamRules ?? []),
-        inputs.extProc
-          ? { matches: [{ path: { type: 'Exact', value: '/mcp' } }], backendRefs: [{ group: '', kind: 'Service', name: names.broker, port: BROKER_HTTP_PORT }] }
-          : { matches: [{ path: { type: 'Exact', value: '/mcp' } }], backendRefs: [{ group: '', kind: 'Service', name: names.router, port: ROUTER_HTTP_PORT }] },
+        ...(inputs.extProc
+          ? [
+              ...inputs.extProc.upstreamRules,
+              // Calls across protocol eras: the router bridges them on its HTTP face.
+              { matches: [{ path: { type: 'Exact', value: '/mcp' }, headers: [{ type: 'Exact', name: ROUTER_FACE_HEADER, value: 'router' }] }], backendRefs: [{ group: '', kind: 'Service', name: names.router, port: ROUTER_HTTP_PORT }] },
+              { matches: [{ path: { type: 'Exact', value: '/mcp' } }], backendRefs: [{ group: '', kind: 'Service', name: names.broker, port: BROKER_HTTP_PORT }] },
+            ]
+          : [{ matches: [{ path: { type: 'Exact', value: '/mcp' } }], backendRefs: [{ group: '', kind: 'Service', name: names.router, port: ROUTER_HTTP_PORT }] }]),
         { matches: [{ path: { type: 'PathPrefix', value: OAUTH_METADATA_PATH } }], backendRefs: [{ group: '', kind: 'Service', name: names.broker, port: BROKER_HTTP_PORT }] },
       ],
     },

@@ -28,7 +28,7 @@ import { GATEWAY_STATUS_FINALIZER, GatewayListenerStatus } from './gateway-liste
 import { extensionTarget } from '../topology/gateway-parent';
 import { chooseDataPlane } from '../data-plane/data-plane-choice';
 import { DataPlaneKindNotServedError, DataPlaneWiring } from '../data-plane/data-plane-wiring';
-import { upstreamRouteRules } from '../data-plane/upstream-route-rules';
+import { MAX_ROUTED_SERVERS, upstreamRouteRules } from '../data-plane/upstream-route-rules';
 
 export interface GatewayExtensionReconcilerOptions {
   readonly client: KubeClient;
@@ -138,7 +138,7 @@ export class GatewayExtensionReconciler implements Reconciler {
     const router = deploymentAvailable(view.get(Resources.Deployment, extension.metadata.namespace, names.router));
     const dataPlaneNote =
       dataPlane.mode === 'ExtProc'
-        ? `; data plane ExtProc (${dataPlane.implementation}, ${wiring})${upstreamRoutes && upstreamRoutes.unrouted.length > 0 ? `; not routed (an HTTPRoute holds 14 servers): ${upstreamRoutes.unrouted.join(', ')}` : ''}`
+        ? `; data plane ExtProc (${dataPlane.implementation}, ${wiring})${upstreamRoutes && upstreamRoutes.unrouted.length > 0 ? `; not routed (an HTTPRoute holds ${MAX_ROUTED_SERVERS} servers): ${upstreamRoutes.unrouted.join(', ')}` : ''}`
         : '';
     const ready: DesiredCondition =
       broker.ready && router.ready

@@ -28,7 +28,7 @@ import type { CommonResponse, HttpBody, HttpHeaders, ProcessingRequest, Processi
 import { GATEWAY_PROCESSING_MODE, NOTHING_MORE, withResponseBody } from './gateway-processing-mode';
 import { headerMutation, readHeaderMap } from './header-map';
 import { immediateResponse, repeatRequest } from './immediate-response';
-import { POLICY_HEADERS, policyHeaders } from './policy-headers';
+import { POLICY_HEADERS, policyHeaders, ROUTER_FACE_HEADER, ROUTER_FACE_VALUE } from './policy-headers';
 import type { RecentRenewals } from './recent-renewals';
 import { StreamedSseRewriter } from './streamed-sse-rewriter';
 
@@ -241,6 +241,7 @@ export class ExtProcExchange {
         this.route = decision;
         return { request_body: { response: { header_mutation: headerMutation(policyHeaders(decision, body)) } } };
       case 'upstream':
+        if (decision.eraBridge !== undefined) return this.toRouterFace(decision, body);
         this.route = decision;
         return { request_body: { response: this.toUpstream(decision, body) } };
     }
@@ -269,6 +270,24 @@ export class ExtProcExchange {
       ...(body === undefined ? {} : { body_mutation: body.length === 0 ? { clear_body: true } : { body } }),
       // Honoured only beside a header mutation (there always is one here).
       clear_route_cache: true,
+    };
+  }
+
+  /**
+   * A call across protocol eras needs the router to speak for the client over the whole
+   * exchange (era bridges: elicitation ↔ input-required), which header and body mutations
+   * cannot do. Envoy sends this one request, as the client wrote it, to the router's own HTTP
+   * face (the route for `x-mcp-route: router`), which decides it again and bridges.
+   */
+  private toRouterFace(call: UpstreamForward, clientBody: Buffer): ProcessingResponse {
+    this.options.core.upstreamCallFinished(call);
+    return {
+      request_body: {
+        response: {
+          header_mutation: headerMutation({ [ROUTER_FACE_HEADER]: ROUTER_FACE_VALUE, ...policyHeaders(call, call.body ?? clientBody) }),
+          clear_route_cache: true,
+        },
+      },
     };
   }
 

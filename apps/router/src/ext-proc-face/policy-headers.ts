@@ -16,7 +16,13 @@ export const POLICY_HEADER_NAMES = Object.freeze({
   toolName: 'x-mcp-toolname',
 });
 
-export const POLICY_HEADERS: readonly string[] = Object.freeze(Object.values(POLICY_HEADER_NAMES));
+/** Set (to `router`) on a request Envoy must send to the router's own HTTP face instead of an
+ * upstream: calls across protocol eras, which the router bridges itself. */
+export const ROUTER_FACE_HEADER = 'x-mcp-route';
+export const ROUTER_FACE_VALUE = 'router';
+
+/** Headers only the router may set; whatever a client sends under these names is removed. */
+export const POLICY_HEADERS: readonly string[] = Object.freeze([...Object.values(POLICY_HEADER_NAMES), ROUTER_FACE_HEADER]);
 
 /**
  * The policy headers of a request the core decided on. `body` is what goes on: the core's
