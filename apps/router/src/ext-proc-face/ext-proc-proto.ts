@@ -47,9 +47,12 @@ export interface ExternalProcessorServiceDefinition {
   readonly Client: grpc.ServiceClientConstructor;
 }
 
-export function loadExternalProcessorService(): ExternalProcessorServiceDefinition {
+export async function loadExternalProcessorService(): Promise<ExternalProcessorServiceDefinition> {
   let definition: protoLoader.PackageDefinition;
   try {
+    // A literal import of the package, so that the bundle's import scan (the image's pruned
+    // dependencies, scripts/delivery/runtime-folder.ts) keeps it: the protos are its files.
+    await import('@grpc/grpc-js-xds/package.json', { with: { type: 'json' } });
     definition = protoLoader.loadSync(EXTERNAL_PROCESSOR_PROTO, { ...EXT_PROC_PROTO_LOADER_OPTIONS, includeDirs: extProcIncludeDirs() });
   } catch (error) {
     if (error instanceof ExtProcProtoNotFoundError) throw error;

@@ -148,7 +148,7 @@ beforeAll(async () => {
   });
   const deadline = Date.now() + 5_000;
   while (!router.ready() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  const { Client } = loadExternalProcessorService();
+  const { Client } = await loadExternalProcessorService();
   client = new Client(`127.0.0.1:${router.extProcPort}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & { Process(): Stream };
 });
 

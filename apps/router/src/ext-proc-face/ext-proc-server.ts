@@ -78,7 +78,7 @@ export class ExtProcServer {
   }
 
   static async start(options: ExtProcServerOptions): Promise<ExtProcServer> {
-    const { service } = loadExternalProcessorService();
+    const { service } = await loadExternalProcessorService();
     const server = new grpc.Server({
       'grpc.max_receive_message_length': Math.max(options.maxRequestBodyBytes, MAX_RESPONSE_BODY_BYTES) + 1024 * 1024,
     });
