@@ -18,15 +18,14 @@
 // | prompt `greeting { name }` | a user message greeting the name |
 // | prompt `personal_greeting` | input-required: elicits the name first |
 // | resource `stateless://static` | a text resource; template `stateless://items/{id}` |
-//
-// It must never bind anything but loopback and never keep the process alive after close().
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
-import { McpServer, ResourceTemplate, acceptedContent, createMcpHandler, inputRequired, inputResponse } from '@modelcontextprotocol/server';
+// Served by stateless-http-host.ts (loopback only, closed by close()).
+import { McpServer, ResourceTemplate, acceptedContent, inputRequired, inputResponse } from '@modelcontextprotocol/server';
 import type { CacheHint } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 import { isMainModule, runServerCli, type ListeningServer } from './server-cli';
+import { startStatelessHttpHost, type ReceivedStatelessRequest } from './stateless-http-host';
+
+export type { ReceivedStatelessRequest };
 
 export const STATELESS_TEST_SERVER_NAME = 'stateless-test-server';
 
@@ -40,12 +39,6 @@ export interface StatelessTestServerOptions {
   cacheHints?: Partial<Record<CacheableOperation, CacheHint>>;
 }
 
-/** One POST as the HTTP layer saw it, before the SDK. */
-export interface ReceivedStatelessRequest {
-  headers: Record<string, string | string[] | undefined>;
-  body: Record<string, unknown>;
-}
-
 export interface StatelessTestServer extends ListeningServer {
   readonly name: string;
   /** Every POST received so far. */
@@ -54,7 +47,6 @@ export interface StatelessTestServer extends ListeningServer {
   addTool(name: string): void;
 }
 
-const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 function nameSchema(): { type: 'object'; properties: Record<string, { type: 'string'; title: string }>; required: string[] } {
   return { type: 'object', properties: { name: { type: 'string', title: 'Name' } }, required: ['name'] };
 }
@@ -184,55 +176,17 @@ export function createStatelessTestMcpServer(name: string, extraTools: readonly 
 export async function startStatelessTestServer(options: StatelessTestServerOptions = {}): Promise<StatelessTestServer> {
   const name = options.name ?? STATELESS_TEST_SERVER_NAME;
   const extraTools: string[] = [];
-  const received: ReceivedStatelessRequest[] = [];
-  const handler = createMcpHandler(() => createStatelessTestMcpServer(name, extraTools, options), { legacy: 'reject' });
-  const serve = toNodeHandler(handler);
-  const hostIsAllowed = hostHeaderValidation(LOOPBACK_HOSTNAMES);
-  const originIsAllowed = originValidation(LOOPBACK_HOSTNAMES);
-
-  const http: HttpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (!hostIsAllowed(req, res) || !originIsAllowed(req, res)) return;
-    if (req.method === 'POST') {
-      // Observe the bytes, then hand the same body to the SDK as a parsed value.
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        let body: unknown;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          body = undefined;
-        }
-        if (typeof body === 'object' && body !== null) received.push({ headers: { ...req.headers }, body: body as Record<string, unknown> });
-        void serve(req, res, body);
-      });
-      return;
-    }
-    void serve(req, res);
-  });
-  http.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, '127.0.0.1', () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (http.address() as AddressInfo).port;
+  const host = await startStatelessHttpHost({ port: options.port, createServer: () => createStatelessTestMcpServer(name, extraTools, options) });
   return {
     name,
-    port,
-    url: `http://127.0.0.1:${port}/mcp`,
-    received: () => [...received],
+    port: host.port,
+    url: host.url,
+    received: () => host.received(),
     addTool: (tool) => {
       extraTools.push(tool);
-      handler.notify.toolsChanged();
+      host.notify.toolsChanged();
     },
-    close: async () => {
-      await handler.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
+    close: () => host.close(),
   };
 }
 

@@ -157,7 +157,11 @@ export class StatelessRouter {
       return answer(200, errorResponse(rpc.id, JsonRpcErrorCode.InvalidParams, `Invalid params: ${field} must be a string`));
     }
     const resolved = resolveTarget(this.options.routingTable.current(), route, target);
-    if (!resolved) return answer(200, errorResponse(rpc.id, JsonRpcErrorCode.InvalidParams, unknownTargetMessage(route, target)));
+    if (!resolved) {
+      // MCP 2026-07-28 "Resources: Error Handling": -32602, and the URI SHOULD be in data.uri.
+      const data = target.field === 'uri' ? { uri: target.value } : undefined;
+      return answer(200, errorResponse(rpc.id, JsonRpcErrorCode.InvalidParams, unknownTargetMessage(route, target), data));
+    }
     const endpoint = this.options.endpoints.endpoint(resolved.server.name, resolved.server.url);
     if (!endpoint) {
       const failure = new GatewayError('UPSTREAM_UNAVAILABLE', `upstream server "${resolved.server.name}" has no address`, { server: resolved.server.name });
