@@ -279,7 +279,11 @@ describe.each(GATEWAY_FACES)('through the %s face', (face) => {
         expect(stats?.contentLengthMismatches).toBe(0);
         expect(stats?.forwarded.some((target) => target.startsWith(new URL(demo.servers.weather.url).origin))).toBe(true);
         // Calls across eras went to the router's own HTTP face, which bridges them.
-        expect(stats?.forwarded.some((target) => target.startsWith(new URL(gateway.routerUrl).origin))).toBe(true);
+        expect(stats?.forwardedRequests.some(({ method, target }) => method === 'POST' && target.startsWith(new URL(gateway.routerUrl).origin))).toBe(true);
+        // So did the clients' notification streams (the router adds what upstreams send there).
+        const streams = stats?.forwardedRequests.filter(({ method }) => method === 'GET') ?? [];
+        expect(streams.length).toBeGreaterThan(0);
+        expect(streams.every(({ target }) => target.startsWith(new URL(gateway.routerUrl).origin))).toBe(true);
       });
     });
   }

@@ -73,6 +73,8 @@ export interface EnvoyEmulatorStats {
   contentLengthMismatches: number;
   /** Backend each forwarded request went to, in order (origin + path). */
   forwarded: string[];
+  /** The same, with the HTTP method. */
+  forwardedRequests: Array<{ method: string; target: string }>;
 }
 
 const DEFAULT_MODE: WireProcessingMode = {
@@ -115,6 +117,7 @@ function freshStats(): EnvoyEmulatorStats {
     spuriousMessages: 0,
     contentLengthMismatches: 0,
     forwarded: [],
+    forwardedRequests: [],
   };
 }
 
@@ -426,6 +429,7 @@ export class EnvoyEmulator {
     const target = new URL(backend.backend);
     const path = headers.get(':path') ?? '/';
     this.counters.forwarded.push(`${target.origin}${path}`);
+    this.counters.forwardedRequests.push({ method: headers.get(':method') ?? 'GET', target: `${target.origin}${path}` });
     const upstreamHeaders = headers.regular();
     upstreamHeaders['host'] = backend.hostRewrite ?? headers.get(':authority') ?? target.host;
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {

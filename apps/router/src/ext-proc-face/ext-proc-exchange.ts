@@ -198,9 +198,11 @@ export class ExtProcExchange {
     return spoofed ? withRouteCleared(CONTINUE_REQUEST_HEADERS) : CONTINUE_REQUEST_HEADERS;
   }
 
-  /** GET and DELETE: decided from the headers alone. What goes to the broker (the
-   * notification stream, DELETE) needs nothing more from the router, so Envoy is told to
-   * skip its answer; a GET the core routes to an upstream is carried out like a call. */
+  /** GET and DELETE: decided from the headers alone. The client's notification stream goes
+   * to the router's own HTTP face, which relays the broker's stream and adds what upstreams
+   * send outside any call (their own GET streams); a DELETE goes to the broker. Neither
+   * answer needs the router again, so Envoy is told to skip it. A GET the core routes to an
+   * upstream is carried out like a call. */
   private async decideWithoutBody(head: Omit<InboundRequest, 'body'>): Promise<ProcessingResponse> {
     const decision = await this.options.core.decide({ ...head, body: undefined });
     this.options.metrics.decision(decision.kind);
@@ -209,6 +211,12 @@ export class ExtProcExchange {
     if (decision.kind === 'upstream') {
       this.route = decision;
       return { request_headers: { response: this.toUpstream(decision, undefined) } };
+    }
+    if (decision.longLived) {
+      return {
+        request_headers: { response: { header_mutation: headerMutation({ [ROUTER_FACE_HEADER]: ROUTER_FACE_VALUE }, POLICY_HEADERS.filter((name) => name !== ROUTER_FACE_HEADER)), clear_route_cache: true } },
+        mode_override: NOTHING_MORE,
+      };
     }
     return { ...CONTINUE_REQUEST_HEADERS, mode_override: NOTHING_MORE };
   }
