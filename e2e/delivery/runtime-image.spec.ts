@@ -72,7 +72,7 @@ function logLine(child: ManagedProcess, message: string): Record<string, unknown
 }
 
 async function httpStatus(url: string): Promise<number> {
-  return (await fetch(url)).status;
+  return (await fetch(url, { signal: AbortSignal.timeout(5_000) })).status;
 }
 
 beforeAll(async () => {
@@ -194,6 +194,7 @@ describe('services started from their runtime folders', () => {
     const asAdmin = async (method: string, urlPath: string, body?: unknown) => {
       const response = await fetch(`${server.url}${urlPath}`, {
         method,
+        signal: AbortSignal.timeout(10_000),
         headers: { 'content-type': 'application/json', authorization: 'Bearer admin-token' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
@@ -238,7 +239,7 @@ describe('services started from their runtime folders', () => {
     );
     expect((lease['spec'] as { holderIdentity?: string }).holderIdentity).toBe(podName);
     expect(operator.output()).not.toMatch(/forbidden/i);
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
     expect(metrics).toContain('# TYPE');
   });
 

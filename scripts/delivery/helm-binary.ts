@@ -43,7 +43,7 @@ const helmFolder = path.join(TOOLS_DIRECTORY, `helm-${HELM_CARRIER_PACKAGE.helmV
 const helmPath = path.join(helmFolder, 'helm');
 
 function run(command: string, args: readonly string[], cwd: string): string {
-  const result = spawnSync(command, [...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, [...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
   if (result.error !== undefined) throw new HelmUnavailableError(`${command} could not run: ${result.error.message}`);
   if (result.status !== 0) throw new HelmUnavailableError(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return result.stdout;
@@ -94,6 +94,8 @@ export async function runHelm(args: readonly string[], options: { cwd?: string }
   const result = spawnSync(helm, [...args], {
     cwd: options.cwd ?? REPOSITORY_ROOT,
     encoding: 'utf8',
+    // lint and template take well under a second; a hung helm must not hang the test run.
+    timeout: 60_000,
     maxBuffer: 64 * 1024 * 1024,
     env: {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',

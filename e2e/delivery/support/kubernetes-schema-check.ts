@@ -10,7 +10,7 @@ import { Ajv } from 'ajv';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1';
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Pod, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { strictJsonSchema } from '../../../scripts/delivery/chart-values-schema';
 
 export interface KubeManifest {
@@ -30,6 +30,7 @@ const BUILTIN_KINDS: Readonly<Record<string, { model: ModelConstructor; typeName
   'v1/ServiceAccount': { model: ServiceAccount as unknown as ModelConstructor, typeName: 'V1ServiceAccount' },
   'v1/Service': { model: Service as unknown as ModelConstructor, typeName: 'V1Service' },
   'v1/Pod': { model: Pod as unknown as ModelConstructor, typeName: 'V1Pod' },
+  'v1/Secret': { model: Secret as unknown as ModelConstructor, typeName: 'V1Secret' },
   'apps/v1/Deployment': { model: Deployment as unknown as ModelConstructor, typeName: 'V1Deployment' },
   'rbac.authorization.k8s.io/v1/ClusterRole': { model: ClusterRole as unknown as ModelConstructor, typeName: 'V1ClusterRole' },
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { model: ClusterRoleBinding as unknown as ModelConstructor, typeName: 'V1ClusterRoleBinding' },
@@ -87,6 +88,12 @@ export class KubernetesSchemaChecker {
         this.customKinds.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, this.ajv.compile({ ...schema, properties }));
       }
     }
+  }
+
+  /** Whether this checker has a schema for the manifest's kind. */
+  knows(manifest: KubeManifest): boolean {
+    const key = `${manifest.apiVersion ?? ''}/${manifest.kind ?? ''}`;
+    return BUILTIN_KINDS[key] !== undefined || this.customKinds.has(key);
   }
 
   /** Problems of one manifest; empty when the API server would accept it as is. */
