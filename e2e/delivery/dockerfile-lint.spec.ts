@@ -37,6 +37,11 @@ describe('the repository Dockerfiles', () => {
     for (const app of DELIVERED_APPS) expect(stages).toContain(app);
   });
 
+  it('build from a context without installed, built or host-only folders', async () => {
+    const ignored = (await readFile(path.join(REPOSITORY_ROOT, '.dockerignore'), 'utf8')).split('\n').map((line) => line.trim());
+    for (const folder of ['.git', '**/node_modules', 'dist', 'tmp', '.tools', '.nx']) expect(ignored).toContain(folder);
+  });
+
   it('pass the validator and the image rules', async () => {
     const files = await dockerfilesIn(REPOSITORY_ROOT);
     expect(files.map((file) => path.relative(REPOSITORY_ROOT, file))).toContain('Dockerfile');

@@ -3,7 +3,10 @@
 // every object checked against the Kubernetes schemas, values.schema.json refusing bad
 // values with a readable message, and the RBAC equal to what the operator's code declares.
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { renderCrdFiles } from '@mcp-gateway/crd';
 import { parse } from 'yaml';
@@ -164,6 +167,29 @@ describe('helm template', () => {
     const [container] = (hook['spec'] as { containers: Container[] }).containers;
     expect(container?.image).toBe(`ghcr.io/mcp-gateway/operator:${packageVersion}`);
     expect(envOf(container as Container, 'READYZ_URL')).toBe(`http://mcp-mcp-gateway-operator-metrics.${RELEASE.namespace}.svc:8081/readyz`);
+  });
+
+  it('has a helm test script that passes once /readyz answers 200 and fails when it never does', async () => {
+    const hook = findManifest(await renderChart(), 'Pod', '-ready-test');
+    const [container] = (hook['spec'] as { containers: Array<{ command: string[] }> }).containers;
+    expect(container?.command.slice(0, 2)).toEqual(['/nodejs/bin/node', '-e']);
+    const script = container?.command[2] ?? '';
+    const server = createServer((request, response) => {
+      response.statusCode = request.url === '/readyz' ? 200 : 404;
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const run = (url: string) => new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, ['-e', script], { env: { READYZ_URL: url, TIMEOUT_SECONDS: '1' }, stdio: 'ignore' });
+      child.once('exit', resolve);
+    });
+    try {
+      expect(await run(`http://127.0.0.1:${port}/readyz`)).toBe(0);
+      expect(await run(`http://127.0.0.1:${port}/not-ready`)).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses two replicas without leader election, saying why', async () => {
