@@ -6,7 +6,7 @@
 // builds it lazily, on first access), and writeHead serialises a flat list as it is.
 // Header lines are relayed one by one, repeated ones included, as they came.
 
-import type { IncomingMessage } from 'node:http';
+import type { AnswerStream } from '../outbound/upstream-answer';
 
 export interface RelayedHead {
   /** `[name, value, …]` for `ServerResponse.writeHead`. */
@@ -28,7 +28,7 @@ const CONTENT_LENGTH = 'content-length';
  * replaced by it ("" = a stateless-era call, which gets none, MCP 2026-07-28); undefined
  * relays the answer's own (the broker issues the gateway's ids).
  */
-export function relayedHead(response: IncomingMessage, gatewaySessionId: string | undefined): RelayedHead {
+export function relayedHead(response: AnswerStream, gatewaySessionId: string | undefined): RelayedHead {
   const raw = response.rawHeaders;
   const lines: string[] = [];
   let isEventStream = false;

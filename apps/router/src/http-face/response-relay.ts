@@ -7,8 +7,9 @@
 // mid-stream it reports whether the client has received whole events only, so the face
 // can end the stream with a JSON-RPC error event instead of cutting it mid-message.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { serializeSseEvent, SseParser } from '@mcp-gateway/jsonrpc';
+import type { AnswerStream } from '../outbound/upstream-answer';
 import type { ServerMessageSource } from '../routing/route-decision';
 
 export type RelayOutcome =
@@ -29,7 +30,7 @@ function endsAnEvent(chunk: Buffer): boolean {
 }
 
 export function relayResponse(
-  response: IncomingMessage,
+  response: AnswerStream,
   res: ServerResponse,
   rewriter?: SseEventRewriter,
   injector?: ServerMessageSource,

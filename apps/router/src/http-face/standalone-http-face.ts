@@ -12,6 +12,7 @@ import type { RouterMetrics } from '../metrics/router-metrics';
 import { CallDeadline } from '../outbound/call-deadline';
 import { findJsonRpcAnswer } from '../outbound/json-rpc-answer';
 import { readSmallBody, sendOutboundRequest } from '../outbound/outbound-request';
+import type { AnswerStream } from '../outbound/upstream-answer';
 import type { BrokerForward, ImmediateAnswer, InboundRequest, UpstreamForward } from '../routing/route-decision';
 import type { RouterCore } from '../routing/router-core';
 import type { EraBridges } from '../stateless/era-bridges';
@@ -39,7 +40,7 @@ export interface StandaloneHttpFaceOptions {
 const MAX_REWRITTEN_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** "No session": 404, or a 400 whose body says the session is unknown (some servers). */
-async function upstreamLostSession(response: IncomingMessage): Promise<{ lost: boolean; body?: Buffer }> {
+async function upstreamLostSession(response: AnswerStream): Promise<{ lost: boolean; body?: Buffer }> {
   if (response.statusCode === 404) {
     response.resume();
     return { lost: true };
@@ -211,16 +212,16 @@ export class StandaloneHttpFace {
   }
 
   /** Opens the GET stream the call may need, listens to it, then sends the call. */
-  private sendCall(call: UpstreamForward, deadline: CallDeadline, early: EarlyServerMessages): Promise<IncomingMessage> {
-    if (!call.listenForServerRequests) return sendOutboundRequest(call.endpoint.url, call.endpoint.agent, { method: 'POST', headers: call.headers, body: call.body, deadline });
+  private sendCall(call: UpstreamForward, deadline: CallDeadline, early: EarlyServerMessages): Promise<AnswerStream> {
+    if (!call.listenForServerRequests) return postToUpstream(call, deadline);
     return this.sendListeningCall(call, deadline, early);
   }
 
-  private async sendListeningCall(call: UpstreamForward, deadline: CallDeadline, early: EarlyServerMessages): Promise<IncomingMessage> {
+  private async sendListeningCall(call: UpstreamForward, deadline: CallDeadline, early: EarlyServerMessages): Promise<AnswerStream> {
     const { core } = this.options;
     await core.prepareUpstreamCall(call);
     early.listen(call, core.serverMessagesDuring(call));
-    return sendOutboundRequest(call.endpoint.url, call.endpoint.agent, { method: 'POST', headers: call.headers, body: call.body, deadline });
+    return postToUpstream(call, deadline);
   }
 
   private eventRewriter(call: UpstreamForward): SseEventRewriter | undefined {
@@ -236,7 +237,7 @@ export class StandaloneHttpFace {
    */
   private async continueOpenedStream(
     res: ServerResponse,
-    response: IncomingMessage,
+    response: AnswerStream,
     call: UpstreamForward,
     deadline: CallDeadline,
     buffered: Buffer | undefined,
@@ -320,6 +321,14 @@ export class StandaloneHttpFace {
 
 /** The broker's events pass as they are (the injected ones are final already). */
 const EVENTS_UNCHANGED: SseEventRewriter = { mayRewrite: () => false, rewrite: async () => undefined };
+
+/** A routed call goes over the router's own connections to a plain-HTTP upstream (the hot
+ * path), else through the endpoint's agent. */
+function postToUpstream(call: UpstreamForward, deadline: CallDeadline): Promise<AnswerStream> {
+  const request = { method: 'POST', headers: call.headers, body: call.body, deadline } as const;
+  const { connections } = call.endpoint;
+  return connections ? connections.send(request) : sendOutboundRequest(call.endpoint.url, call.endpoint.agent, request);
+}
 
 function brokerFailure(error: unknown, deadline: CallDeadline): GatewayError {
   const failure = upstreamFailure('broker', error, deadline);

@@ -4,7 +4,8 @@
 // come here; SSE streams and answers without a length keep the streaming relay
 // (response-relay.ts), so nothing unbounded is ever collected.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { AnswerStream } from '../outbound/upstream-answer';
 import type { RelayOutcome } from './response-relay';
 
 /** Largest declared length relayed whole; longer answers are streamed. */
@@ -23,7 +24,7 @@ export function canRelayWhole(isEventStream: boolean, contentLength: number | un
  * written: the face decides what the client gets); a client that leaves meanwhile stops
  * the relay.
  */
-export function relayWholeAnswer(response: IncomingMessage, res: ServerResponse, status: number, headerLines: readonly string[]): Promise<RelayOutcome> {
+export function relayWholeAnswer(response: AnswerStream, res: ServerResponse, status: number, headerLines: readonly string[]): Promise<RelayOutcome> {
   return new Promise((resolve) => {
     let first: Buffer | undefined;
     let more: Buffer[] | undefined;

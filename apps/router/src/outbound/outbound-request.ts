@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { CallDeadline } from './call-deadline';
+import type { AnswerStream } from './upstream-answer';
 
 export interface OutboundRequest {
   readonly method: 'POST' | 'GET' | 'DELETE';
@@ -18,7 +19,7 @@ export interface OutboundRequest {
 }
 
 /** http.request facts of a URL, computed once per URL object (not per request). */
-interface RequestTarget {
+export interface RequestTarget {
   readonly protocol: string;
   readonly hostname: string;
   readonly port: string;
@@ -31,7 +32,7 @@ interface RequestTarget {
 
 const requestTargets = new WeakMap<URL, RequestTarget>();
 
-function requestTargetOf(url: URL): RequestTarget {
+export function requestTargetOf(url: URL): RequestTarget {
   let target = requestTargets.get(url);
   if (!target) {
     const credentials = url.username === '' ? undefined : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
@@ -56,7 +57,7 @@ function requestTargetOf(url: URL): RequestTarget {
  * In exchange Node adds nothing itself, so Host (unless given), Authorization (URL
  * credentials, unless given) and Content-Length (when there is a body) are added here.
  */
-function headerLines(headers: http.OutgoingHttpHeaders | readonly string[], target: RequestTarget, contentLength: number | undefined): string[] {
+export function headerLines(headers: http.OutgoingHttpHeaders | readonly string[], target: RequestTarget, contentLength: number | undefined): string[] {
   const lines: string[] = [];
   if (isHeaderList(headers)) {
     for (let index = 0; index + 1 < headers.length; index += 2) {
@@ -132,7 +133,7 @@ function contentLengthOf(request: OutboundRequest): number | undefined {
 }
 
 /** Reads a small response body whole (error bodies, initialize answers), up to `limit` bytes. */
-export async function readSmallBody(response: http.IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
+export async function readSmallBody(response: AnswerStream, limit = 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response) {

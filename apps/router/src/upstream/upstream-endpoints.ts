@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { UpstreamServerConfig } from '@mcp-gateway/config';
 import { resolveCredential } from '@mcp-gateway/config';
 import type { Logger } from '@mcp-gateway/telemetry';
+import { UpstreamConnectionPool } from '../outbound/upstream-connection-pool';
 
 export interface UpstreamEndpoint {
   readonly serverName: string;
@@ -16,6 +17,9 @@ export interface UpstreamEndpoint {
   /** Static headers and credential header of this server (may be empty). */
   readonly headers: Readonly<Record<string, string>>;
   readonly agent: http.Agent;
+  /** The router's own connections for routed calls (plain-HTTP upstreams only; an HTTPS
+   * upstream is called through `agent`). */
+  readonly connections?: UpstreamConnectionPool;
 }
 
 export interface UpstreamEndpointsOptions {
@@ -67,6 +71,7 @@ export class UpstreamEndpoints {
       if (configured === undefined || configured.url !== endpoint.urlText) {
         this.endpoints.delete(name);
         retire(endpoint.agent);
+        endpoint.connections?.retire();
       }
     }
   }
@@ -98,7 +103,10 @@ export class UpstreamEndpoints {
     const urlText = configured?.url ?? urlFromRoutingTable;
     if (urlText === undefined) return undefined;
     if (existing && existing.urlText === urlText) return existing;
-    if (existing) retire(existing.agent);
+    if (existing) {
+      retire(existing.agent);
+      existing.connections?.retire();
+    }
     const url = new URL(urlText);
     const endpoint = {
       serverName,
@@ -106,6 +114,7 @@ export class UpstreamEndpoints {
       urlText,
       headers: configured ? (this.resolvedHeaders.get(serverName) ?? {}) : {},
       agent: newAgent(url),
+      ...(url.protocol === 'http:' ? { connections: new UpstreamConnectionPool(url) } : {}),
     };
     this.endpoints.set(serverName, endpoint);
     return endpoint;
@@ -113,7 +122,10 @@ export class UpstreamEndpoints {
 
   async close(): Promise<void> {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
-    for (const endpoint of this.endpoints.values()) endpoint.agent.destroy();
+    for (const endpoint of this.endpoints.values()) {
+      endpoint.agent.destroy();
+      endpoint.connections?.close();
+    }
     this.endpoints.clear();
   }
 }
