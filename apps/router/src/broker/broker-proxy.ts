@@ -1,12 +1,15 @@
 // The router's line to the broker's /mcp: every request the broker answers (initialize,
 // lists, ping, notifications, the GET stream, DELETE) is passed on with the client's own
-// headers and body bytes, over one keep-alive agent. Only hop-by-hop headers are dropped
+// headers and body bytes, over keep-alive connections. Only hop-by-hop headers are dropped
 // (RFC 9110 §7.6.1); the Host becomes the broker's.
 
 import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
 import type { CallDeadline } from '../outbound/call-deadline';
 import { sendOutboundRequest } from '../outbound/outbound-request';
+import type { AnswerStream } from '../outbound/upstream-answer';
+import { UpstreamConnectionPool } from '../outbound/upstream-connection-pool';
 
 const NOT_FORWARDED = new Set([
   'host',
@@ -37,21 +40,27 @@ export function forwardableHeaders(headers: IncomingHttpHeaders): string[] {
 
 export class BrokerProxy {
   readonly url: URL;
-  private readonly agent: http.Agent;
+  /** Plain HTTP (the usual case: the broker beside the router) uses the router's own
+   * connections, as routed calls do; an https broker URL goes through an agent. */
+  private readonly connections: UpstreamConnectionPool | undefined;
+  private readonly agent: http.Agent | undefined;
 
   /** `brokerUrl` is the broker's base URL (`http://127.0.0.1:P`) or its /mcp URL. */
   constructor(brokerUrl: string) {
     const url = new URL(brokerUrl);
     if (url.pathname === '/' || url.pathname === '') url.pathname = '/mcp';
     this.url = url;
-    this.agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64, scheduling: 'lifo' });
+    if (url.protocol === 'http:') this.connections = new UpstreamConnectionPool(url);
+    else this.agent = new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64, scheduling: 'lifo' });
   }
 
-  send(method: 'POST' | 'GET' | 'DELETE', headers: IncomingHttpHeaders, body: Buffer | undefined, deadline: CallDeadline): Promise<http.IncomingMessage> {
-    return sendOutboundRequest(this.url, this.agent, { method, headers: forwardableHeaders(headers), body, deadline });
+  send(method: 'POST' | 'GET' | 'DELETE', headers: IncomingHttpHeaders, body: Buffer | undefined, deadline: CallDeadline): Promise<AnswerStream> {
+    const request = { method, headers: forwardableHeaders(headers), body, deadline };
+    return this.connections ? this.connections.send(request) : sendOutboundRequest(this.url, this.agent as http.Agent, request);
   }
 
   close(): void {
-    this.agent.destroy();
+    this.connections?.close();
+    this.agent?.destroy();
   }
 }
