@@ -46,8 +46,11 @@ describe('controller', () => {
     });
     controller.start();
     await until(() => runs.length === 4);
+    // Backoff 10 ms doubling: each retry waits at least its own delay. Only lower bounds:
+    // a loaded machine can stretch a gap, never shorten it, and a constant delay fails the third.
     const gaps = runs.slice(1).map((run, i) => run.at - (runs[i] as { at: number }).at);
-    expect(gaps[1] as number).toBeGreaterThanOrEqual((gaps[0] as number) * 1.5);
+    expect(gaps).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+    gaps.forEach((gap, attempt) => expect(gap).toBeGreaterThanOrEqual(10 * 2 ** attempt - 2));
     expect(new Set(runs.map((run) => run.id)).size).toBe(4);
     await controller.stop();
     const metrics = await registry.metrics();
