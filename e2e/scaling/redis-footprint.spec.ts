@@ -76,7 +76,15 @@ describe('Redis footprint of a gateway session', () => {
     expect(ttl).toBeLessThanOrEqual(30 * 60_000);
     expect(Number(await inspector.memory('USAGE', sample))).toBeLessThan(1024);
     // Each client's GET stream is followed across replicas on its own pub/sub channel.
-    const channels = await inspector.pubsub('CHANNELS', 'mcpgw:client-stream:*');
+    // The SDK client opens its GET stream in the background after initialize, so the last
+    // client's subscription may still be on its way: wait for it rather than sample once.
+    const channels = await waitFor(
+      async () => {
+        const open = (await inspector.pubsub('CHANNELS', 'mcpgw:client-stream:*')) as string[];
+        return open.length >= SESSIONS ? open : undefined;
+      },
+      { timeoutMs: 10_000, what: `${SESSIONS} client-stream channels` },
+    );
     expect(channels).toHaveLength(SESSIONS);
   });
 
