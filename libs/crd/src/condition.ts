@@ -24,12 +24,28 @@ export const ConditionReason = {
   Invalid: 'Invalid',
   /** The targeted Gateway, listener or HTTPRoute does not exist. */
   TargetNotFound: 'TargetNotFound',
+  /** The Gateway exists but has no listener named `targetRef.sectionName`. */
+  ListenerNotFound: 'ListenerNotFound',
+  /** The target is in another namespace and no ReferenceGrant there allows this reference. */
+  ReferenceGrantRequired: 'ReferenceGrantRequired',
+  /** The listener's allowedRoutes do not admit HTTPRoutes from the extension's namespace. */
+  RoutesNotAllowed: 'RoutesNotAllowed',
   /** A referenced Secret (session store, credential) or key in it does not exist. */
   SecretNotFound: 'SecretNotFound',
+  /** A referenced Secret exists but lacks the key, or the value is unusable. */
+  SecretInvalid: 'SecretInvalid',
   /** Another resource already claims the same listener or prefix. */
   Conflict: 'Conflict',
+  /** An older MCPServerRegistration on the same gateway already uses this prefix. */
+  PrefixConflict: 'PrefixConflict',
   /** No MCPGatewayExtension serves the Gateway this resource attaches to. */
   NoGatewayExtension: 'NoGatewayExtension',
+  /** The HTTPRoute's backend Service does not exist. */
+  BackendNotFound: 'BackendNotFound',
+  /** The HTTPRoute is not shaped as one rule with one Service backend and a port. */
+  InvalidRoute: 'InvalidRoute',
+  /** dataPlane ExtProc on a Gateway that is neither Istio nor Envoy Gateway. */
+  DataPlaneUnsupported: 'DataPlaneUnsupported',
   // Ready=True
   Ready: 'Ready',
   // Ready=False / Unknown
@@ -37,6 +53,10 @@ export const ConditionReason = {
   NotAccepted: 'NotAccepted',
   /** Deployments are rolling out or not yet available. */
   Progressing: 'Progressing',
+  /** The broker or router Deployment has fewer available replicas than wanted. */
+  DeploymentNotReady: 'DeploymentNotReady',
+  /** dataPlane ExtProc, but the API server does not serve the EnvoyFilter / EnvoyExtensionPolicy kind. */
+  DataPlaneUnavailable: 'DataPlaneUnavailable',
   /** spec.state is Disabled: registered, but not served. */
   Disabled: 'Disabled',
   /** The broker cannot reach the upstream MCP server or its handshake failed. */
@@ -47,6 +67,42 @@ export const ConditionReason = {
   ReconcileFailed: 'ReconcileFailed',
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];
+
+/** What each condition type means, for people (the CRD reference lists these). */
+export const CONDITION_TYPE_DESCRIPTIONS: Readonly<Record<ConditionType, string>> = Object.freeze({
+  Accepted: 'The spec is valid and everything it references exists and is not in conflict.',
+  Ready: "The resource is in effect: components are running / the server's tools are served.",
+});
+
+/**
+ * What each reason means, for people (the CRD reference lists these). A `Record` over the
+ * union, so a reason added without a description does not compile.
+ */
+export const CONDITION_REASON_DESCRIPTIONS: Readonly<Record<ConditionReason, string>> = Object.freeze({
+  Accepted: 'Accepted=True: the spec is valid and everything it references exists.',
+  Invalid: 'The spec breaks a rule the schema cannot express; the message says which.',
+  TargetNotFound: 'The targeted Gateway, listener or HTTPRoute does not exist.',
+  ListenerNotFound: 'The Gateway exists but has no listener named `targetRef.sectionName`.',
+  ReferenceGrantRequired: 'The target is in another namespace and no ReferenceGrant there allows this reference.',
+  RoutesNotAllowed: "The listener's allowedRoutes do not admit HTTPRoutes from the extension's namespace.",
+  SecretNotFound: 'A referenced Secret (session store, credential) or key in it does not exist.',
+  SecretInvalid: 'A referenced Secret exists but lacks the key, or the value is unusable.',
+  Conflict: 'Another resource already claims the same listener or prefix.',
+  PrefixConflict: 'An older MCPServerRegistration on the same gateway already uses this prefix.',
+  NoGatewayExtension: 'No MCPGatewayExtension serves the Gateway this resource attaches to.',
+  BackendNotFound: "The HTTPRoute's backend Service does not exist.",
+  InvalidRoute: 'The HTTPRoute is not shaped as one rule with one Service backend and a port.',
+  DataPlaneUnsupported: 'dataPlane is ExtProc on a Gateway that is neither Istio nor Envoy Gateway.',
+  Ready: 'Ready=True: the resource is in effect.',
+  NotAccepted: 'Not accepted, so nothing is deployed for it (see the Accepted condition).',
+  Progressing: 'Deployments are rolling out or not yet available.',
+  DeploymentNotReady: 'The broker or router Deployment has fewer available replicas than wanted.',
+  DataPlaneUnavailable: 'dataPlane is ExtProc, but the API server does not serve the EnvoyFilter / EnvoyExtensionPolicy kind.',
+  Disabled: 'spec.state is Disabled: registered, but not served.',
+  UpstreamUnavailable: 'The broker cannot reach the upstream MCP server or its handshake failed.',
+  UnknownReferences: 'Some listed tools or prompts are not offered by any registered server.',
+  ReconcileFailed: 'The operator failed to apply something; the message has the error.',
+});
 
 export interface Condition {
   type: ConditionType | (string & {});

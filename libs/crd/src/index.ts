@@ -1,6 +1,14 @@
 export { GATEWAY_API_GROUP, MCP_API_GROUP, SERVED_VERSIONS, STORAGE_VERSION } from './api-group';
 export type { McpApiVersion, ServedVersion } from './api-group';
-export { ConditionReason, ConditionStatus, ConditionType, conditionSchema, resourceStatusSchema } from './condition';
+export {
+  CONDITION_REASON_DESCRIPTIONS,
+  CONDITION_TYPE_DESCRIPTIONS,
+  ConditionReason,
+  ConditionStatus,
+  ConditionType,
+  conditionSchema,
+  resourceStatusSchema,
+} from './condition';
 export type { Condition, ResourceStatus } from './condition';
 export type { CelValidationRule, OpenApiSchema } from './openapi-schema';
 export { AGE_COLUMN, KUBERNETES_PATTERNS, READY_COLUMN, READY_REASON_COLUMN } from './custom-resource-kind';
@@ -31,4 +39,6 @@ export { buildCustomResourceDefinition, GATEWAY_KINDS } from './custom-resource-
 export type { CustomResourceDefinition, CustomResourceDefinitionVersion } from './custom-resource-definition';
 export { CRD_OUTPUT_DIRECTORY, GENERATE_CRDS_COMMAND, renderCrdFiles } from './render-crd-files';
 export type { RenderedCrdFile } from './render-crd-files';
+export { CRD_REFERENCE_PATH, GENERATE_CRD_REFERENCE_COMMAND, listSchemaFields, renderCrdReference } from './render-crd-reference';
+export type { CrdReferenceField } from './render-crd-reference';
 export { CRD_EXAMPLES, MCP_GATEWAY_EXTENSION_EXAMPLE, MCP_SERVER_REGISTRATION_EXAMPLE, MCP_VIRTUAL_SERVER_EXAMPLE } from './crd-examples';

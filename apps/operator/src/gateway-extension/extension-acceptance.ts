@@ -5,11 +5,10 @@
 // create (when it creates one); no older extension may claim the same listener; the
 // session-store Secret, when named, must hold a redis:// or rediss:// URL.
 import { createHash } from 'node:crypto';
-import { GATEWAY_API_GROUP, HttpRouteManagement, MCP_API_GROUP, type MCPGatewayExtensionSpec } from '@mcp-gateway/crd';
+import { ConditionReason, GATEWAY_API_GROUP, HttpRouteManagement, MCP_API_GROUP, type MCPGatewayExtensionSpec } from '@mcp-gateway/crd';
 import { olderFirst, objectKey, type KubeObject } from '../kube/kube-object';
 import { Resources } from '../kube/kube-resource';
 import type { ClusterView } from '../runtime/cluster-view';
-import { Reason } from '../status/condition-reason';
 import { listenerAdmitsHttpRoutes, listenersOf, type Listener } from '../topology/gateway-listener';
 import { extensionTarget, sameListener } from '../topology/gateway-parent';
 import { referenceAllowed } from '../topology/reference-grant';
@@ -41,18 +40,18 @@ export function checkExtension(extension: KubeObject, view: ClusterView): Extens
   if (!referenceAllowed(view, { from: { group: MCP_API_GROUP, kind: 'MCPGatewayExtension', namespace }, to: { group: GATEWAY_API_GROUP, kind: 'Gateway', namespace: target.namespace, name: target.name } })) {
     return {
       accepted: false,
-      reason: Reason.ReferenceGrantRequired,
+      reason: ConditionReason.ReferenceGrantRequired,
       message: `Gateway ${gatewayName} is in another namespace: a ReferenceGrant in namespace ${target.namespace} must allow MCPGatewayExtension (group ${MCP_API_GROUP}) from namespace ${namespace} to reference Gateway ${target.name}`,
     };
   }
   const gateway = view.get(Resources.Gateway, target.namespace, target.name);
-  if (gateway === undefined) return { accepted: false, reason: Reason.TargetNotFound, message: `Gateway ${gatewayName} not found` };
+  if (gateway === undefined) return { accepted: false, reason: ConditionReason.TargetNotFound, message: `Gateway ${gatewayName} not found` };
 
   const all = listenersOf(gateway);
   const listeners = target.sectionName === undefined ? all : all.filter((listener) => listener.name === target.sectionName);
   if (listeners.length === 0) {
     const names = all.map((listener) => listener.name).join(', ') || 'none';
-    return { accepted: false, reason: Reason.ListenerNotFound, message: `Gateway ${gatewayName} has no listener named "${target.sectionName ?? ''}" (listeners: ${names})` };
+    return { accepted: false, reason: ConditionReason.ListenerNotFound, message: `Gateway ${gatewayName} has no listener named "${target.sectionName ?? ''}" (listeners: ${names})` };
   }
 
   if ((spec.httpRouteManagement ?? HttpRouteManagement.Enabled) === HttpRouteManagement.Enabled) {
@@ -61,7 +60,7 @@ export function checkExtension(extension: KubeObject, view: ClusterView): Extens
     if (refusing.length > 0) {
       return {
         accepted: false,
-        reason: Reason.RoutesNotAllowed,
+        reason: ConditionReason.RoutesNotAllowed,
         message: `listener ${refusing.map((listener) => `"${listener.name}"`).join(', ')} of Gateway ${gatewayName} does not admit HTTPRoutes from namespace ${namespace} (see its allowedRoutes), so the operator cannot attach /mcp to it`,
       };
     }
@@ -72,16 +71,16 @@ export function checkExtension(extension: KubeObject, view: ClusterView): Extens
     .filter((other) => other.metadata.deletionTimestamp === undefined && sameListener(extensionTarget(other), target))
     .sort(olderFirst)[0];
   if (rival !== undefined && objectKey(rival) !== objectKey(extension)) {
-    return { accepted: false, reason: Reason.Conflict, message: `MCPGatewayExtension ${objectKey(rival)} (older) already serves this listener of Gateway ${gatewayName}` };
+    return { accepted: false, reason: ConditionReason.Conflict, message: `MCPGatewayExtension ${objectKey(rival)} (older) already serves this listener of Gateway ${gatewayName}` };
   }
 
   let sessionStoreFingerprint: string | undefined;
   if (spec.sessionStore !== undefined) {
     const secretName = spec.sessionStore.secretName;
     const secret = view.get(Resources.Secret, namespace, secretName);
-    if (secret === undefined) return { accepted: false, reason: Reason.SecretNotFound, message: `session store Secret ${namespace}/${secretName} not found` };
+    if (secret === undefined) return { accepted: false, reason: ConditionReason.SecretNotFound, message: `session store Secret ${namespace}/${secretName} not found` };
     const encoded = ((secret['data'] ?? {}) as Record<string, string>)[SESSION_STORE_SECRET_KEY];
-    if (encoded === undefined) return { accepted: false, reason: Reason.SecretInvalid, message: `session store Secret ${namespace}/${secretName} has no key ${SESSION_STORE_SECRET_KEY}` };
+    if (encoded === undefined) return { accepted: false, reason: ConditionReason.SecretInvalid, message: `session store Secret ${namespace}/${secretName} has no key ${SESSION_STORE_SECRET_KEY}` };
     const url = Buffer.from(encoded, 'base64').toString('utf8').trim();
     let protocol = '';
     try {
@@ -90,7 +89,7 @@ export function checkExtension(extension: KubeObject, view: ClusterView): Extens
       protocol = '';
     }
     if (protocol !== 'redis:' && protocol !== 'rediss:') {
-      return { accepted: false, reason: Reason.SecretInvalid, message: `session store Secret ${namespace}/${secretName}: ${SESSION_STORE_SECRET_KEY} must be a redis:// or rediss:// URL` };
+      return { accepted: false, reason: ConditionReason.SecretInvalid, message: `session store Secret ${namespace}/${secretName}: ${SESSION_STORE_SECRET_KEY} must be a redis:// or rediss:// URL` };
     }
     sessionStoreFingerprint = createHash('sha256').update(url).digest('hex').slice(0, 16);
   }

@@ -7,7 +7,7 @@
 // (perhaps briefly) not acceptable.
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@mcp-gateway/config';
-import { ConditionType, HttpRouteManagement, type MCPGatewayExtensionSpec } from '@mcp-gateway/crd';
+import { ConditionReason, ConditionType, HttpRouteManagement, type MCPGatewayExtensionSpec } from '@mcp-gateway/crd';
 import { KubeApiError } from '../kube/kube-api-error';
 import type { KubeClient } from '../kube/kube-client';
 import { objectKey, type KubeObject } from '../kube/kube-object';
@@ -15,7 +15,6 @@ import { Resources } from '../kube/kube-resource';
 import type { ClusterView } from '../runtime/cluster-view';
 import { TerminalReconcileError, type ReconcileContext, type ReconcileRequest, type ReconcileResult, type Reconciler } from '../runtime/reconciler';
 import { gatewayServerSet } from '../server-registration/gateway-server-set';
-import { Reason } from '../status/condition-reason';
 import type { DesiredCondition } from '../status/condition-set';
 import type { StatusWriter } from '../status/status-writer';
 import { renderVirtualServers } from '../virtual-server/virtual-server-rendering';
@@ -85,13 +84,13 @@ export class GatewayExtensionReconciler implements Reconciler {
     const acceptedCondition: DesiredCondition = {
       type: ConditionType.Accepted,
       status: 'True',
-      reason: Reason.Accepted,
+      reason: ConditionReason.Accepted,
       message: `serving listener(s) ${acceptance.listeners.map((listener) => listener.name).join(', ')} of Gateway ${objectKey(acceptance.gateway)}`,
     };
     const dataPlane = chooseDataPlane(extension, acceptance.gateway, view);
     if (dataPlane.mode === 'Unsupported') {
-      context.logger.info({ reason: Reason.DataPlaneUnsupported }, dataPlane.message);
-      await status.write(Resources.MCPGatewayExtension, extension, [acceptedCondition, { type: ConditionType.Ready, status: 'False', reason: Reason.DataPlaneUnsupported, message: dataPlane.message }]);
+      context.logger.info({ reason: ConditionReason.DataPlaneUnsupported }, dataPlane.message);
+      await status.write(Resources.MCPGatewayExtension, extension, [acceptedCondition, { type: ConditionType.Ready, status: 'False', reason: ConditionReason.DataPlaneUnsupported, message: dataPlane.message }]);
       return undefined;
     }
     const serverSet = gatewayServerSet(extension, view);
@@ -102,8 +101,8 @@ export class GatewayExtensionReconciler implements Reconciler {
       if (!(error instanceof ConfigError)) throw error;
       const message = `the rendered gateway config is invalid: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`;
       await status.write(Resources.MCPGatewayExtension, extension, [
-        { type: ConditionType.Accepted, status: 'True', reason: Reason.Accepted, message: 'target listener found' },
-        { type: ConditionType.Ready, status: 'False', reason: Reason.ReconcileFailed, message },
+        { type: ConditionType.Accepted, status: 'True', reason: ConditionReason.Accepted, message: 'target listener found' },
+        { type: ConditionType.Ready, status: 'False', reason: ConditionReason.ReconcileFailed, message },
       ]);
       throw new TerminalReconcileError(message);
     }
@@ -125,7 +124,7 @@ export class GatewayExtensionReconciler implements Reconciler {
       wiring = await this.dataPlane.program({ extension, gateway: acceptance.gateway, listeners: acceptance.listeners, routerServiceName: names.router, choice: dataPlane });
     } catch (error) {
       if (!(error instanceof DataPlaneKindNotServedError)) throw error;
-      await status.write(Resources.MCPGatewayExtension, extension, [acceptedCondition, { type: ConditionType.Ready, status: 'False', reason: Reason.DataPlaneUnavailable, message: error.message }]);
+      await status.write(Resources.MCPGatewayExtension, extension, [acceptedCondition, { type: ConditionType.Ready, status: 'False', reason: ConditionReason.DataPlaneUnavailable, message: error.message }]);
       return undefined;
     }
     if ((spec.httpRouteManagement ?? HttpRouteManagement.Enabled) === HttpRouteManagement.Disabled) await this.removeOwnedRoute(extension, names);
@@ -142,8 +141,8 @@ export class GatewayExtensionReconciler implements Reconciler {
         : '';
     const ready: DesiredCondition =
       broker.ready && router.ready
-        ? { type: ConditionType.Ready, status: 'True', reason: Reason.Ready, message: `broker and router available; ${serverSet.servers.length} server(s) configured${dataPlaneNote}` }
-        : { type: ConditionType.Ready, status: 'False', reason: Reason.DeploymentNotReady, message: `broker: ${broker.detail}; router: ${router.detail}` };
+        ? { type: ConditionType.Ready, status: 'True', reason: ConditionReason.Ready, message: `broker and router available; ${serverSet.servers.length} server(s) configured${dataPlaneNote}` }
+        : { type: ConditionType.Ready, status: 'False', reason: ConditionReason.DeploymentNotReady, message: `broker: ${broker.detail}; router: ${router.detail}` };
     await status.write(Resources.MCPGatewayExtension, extension, [acceptedCondition, ready]);
     return undefined;
   }

@@ -3,7 +3,7 @@
 // finalizer that keeps the registration until no config lists it any more, and reports
 // whether the server is served: Ready once every extension serving its route lists it, or
 // the reason it is not (missing route, backend or Secret, prefix conflict, no gateway).
-import { ConditionType, MCP_SERVER_REGISTRATION_DEFAULTS } from '@mcp-gateway/crd';
+import { ConditionReason, ConditionType, MCP_SERVER_REGISTRATION_DEFAULTS } from '@mcp-gateway/crd';
 import type { KubeClient } from '../kube/kube-client';
 import { objectKey, type KubeObject } from '../kube/kube-object';
 import { Resources } from '../kube/kube-resource';
@@ -11,7 +11,6 @@ import type { ClusterView } from '../runtime/cluster-view';
 import type { ReconcileContext, ReconcileRequest, ReconcileResult, Reconciler } from '../runtime/reconciler';
 import { configuredServers } from '../gateway-extension/configured-servers';
 import { isAccepted, readyMessage } from '../status/accepted-extensions';
-import { Reason } from '../status/condition-reason';
 import type { DesiredCondition } from '../status/condition-set';
 import type { StatusWriter } from '../status/status-writer';
 import { extensionsServingRoute } from '../topology/gateway-parent';
@@ -33,7 +32,7 @@ export interface ServerRegistrationReconcilerOptions {
 
 function conditions(accepted: DesiredCondition['status'], reason: string, message: string, ready?: { status: DesiredCondition['status']; reason: string; message: string }): DesiredCondition[] {
   return [
-    { type: ConditionType.Accepted, status: accepted, reason: accepted === 'True' ? Reason.Accepted : reason, message: accepted === 'True' ? 'route resolved' : message },
+    { type: ConditionType.Accepted, status: accepted, reason: accepted === 'True' ? ConditionReason.Accepted : reason, message: accepted === 'True' ? 'route resolved' : message },
     { type: ConditionType.Ready, ...(ready ?? { status: 'False', reason, message }) },
   ];
 }
@@ -77,31 +76,31 @@ export class ServerRegistrationReconciler implements Reconciler {
     const routeName = objectKey(resolution.route);
     const serving = extensionsServingRoute(resolution.route, view.list(Resources.MCPGatewayExtension));
     if (serving.length === 0) {
-      return conditions('False', Reason.NoGatewayExtension, `no MCPGatewayExtension serves a Gateway listener that HTTPRoute ${routeName} attaches to (check the route's parentRefs)`);
+      return conditions('False', ConditionReason.NoGatewayExtension, `no MCPGatewayExtension serves a Gateway listener that HTTPRoute ${routeName} attaches to (check the route's parentRefs)`);
     }
     const accepted = serving.filter(isAccepted);
     if (accepted.length === 0) {
-      return conditions('False', Reason.NoGatewayExtension, `the MCPGatewayExtension serving HTTPRoute ${routeName} is not in effect: ${serving.map((extension) => `${objectKey(extension)} (${readyMessage(extension)})`).join('; ')}`);
+      return conditions('False', ConditionReason.NoGatewayExtension, `the MCPGatewayExtension serving HTTPRoute ${routeName} is not in effect: ${serving.map((extension) => `${objectKey(extension)} (${readyMessage(extension)})`).join('; ')}`);
     }
     const key = objectKey(registration);
     for (const extension of accepted) {
       const holder = gatewayServerSet(extension, view).prefixConflicts.get(key);
       if (holder !== undefined) {
         const prefix = registrationSpec(registration).prefix ?? MCP_SERVER_REGISTRATION_DEFAULTS.prefix;
-        return conditions('False', Reason.PrefixConflict, `prefix "${prefix}" is already used on the gateway of MCPGatewayExtension ${objectKey(extension)} by the older MCPServerRegistration ${holder}; choose another prefix`);
+        return conditions('False', ConditionReason.PrefixConflict, `prefix "${prefix}" is already used on the gateway of MCPGatewayExtension ${objectKey(extension)} by the older MCPServerRegistration ${holder}; choose another prefix`);
       }
     }
     if (!resolution.enabled) {
-      return conditions('True', Reason.Accepted, '', { status: 'False', reason: Reason.Disabled, message: 'spec.state is Disabled: the server is in the gateway config but not connected or routed to' });
+      return conditions('True', ConditionReason.Accepted, '', { status: 'False', reason: ConditionReason.Disabled, message: 'spec.state is Disabled: the server is in the gateway config but not connected or routed to' });
     }
     const serverName = serverNameOf(registration);
     const pending = accepted.filter((extension) => !configuredServers(view, extension).some((server) => server.name === serverName && server.url === resolution.url));
     if (pending.length > 0) {
-      return conditions('True', Reason.Accepted, '', { status: 'False', reason: Reason.Progressing, message: `waiting for the gateway config of ${pending.map(objectKey).join(', ')} to include the server` });
+      return conditions('True', ConditionReason.Accepted, '', { status: 'False', reason: ConditionReason.Progressing, message: `waiting for the gateway config of ${pending.map(objectKey).join(', ')} to include the server` });
     }
-    return conditions('True', Reason.Accepted, '', {
+    return conditions('True', ConditionReason.Accepted, '', {
       status: 'True',
-      reason: Reason.Ready,
+      reason: ConditionReason.Ready,
       message: `served as "${serverName}" (${resolution.url}) by ${accepted.map((extension) => `MCPGatewayExtension ${objectKey(extension)}`).join(', ')}`,
     });
   }

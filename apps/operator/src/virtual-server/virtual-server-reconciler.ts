@@ -3,7 +3,7 @@
 // names the tools and prompts no registered server can provide. Without asking the broker,
 // "can provide" is judged by prefix: a name is unknown when no served server's prefix
 // starts it and no server is served without a prefix.
-import { ConditionType, type MCPVirtualServerSpec } from '@mcp-gateway/crd';
+import { ConditionReason, ConditionType, type MCPVirtualServerSpec } from '@mcp-gateway/crd';
 import { objectKey } from '../kube/kube-object';
 import { Resources } from '../kube/kube-resource';
 import type { ClusterView } from '../runtime/cluster-view';
@@ -11,7 +11,6 @@ import type { ReconcileRequest, ReconcileResult, Reconciler } from '../runtime/r
 import { configuredVirtualServers } from '../gateway-extension/configured-servers';
 import { gatewayServerSet } from '../server-registration/gateway-server-set';
 import { isAccepted } from '../status/accepted-extensions';
-import { Reason } from '../status/condition-reason';
 import type { DesiredCondition } from '../status/condition-set';
 import type { StatusWriter } from '../status/status-writer';
 
@@ -29,10 +28,10 @@ export class VirtualServerReconciler implements Reconciler {
     if (virtualServer === undefined || virtualServer.metadata.deletionTimestamp !== undefined) return undefined;
     const spec = (virtualServer['spec'] ?? {}) as MCPVirtualServerSpec;
     const accepted = view.list(Resources.MCPGatewayExtension).filter(isAccepted);
-    const accept: DesiredCondition = { type: ConditionType.Accepted, status: 'True', reason: Reason.Accepted, message: 'valid' };
+    const accept: DesiredCondition = { type: ConditionType.Accepted, status: 'True', reason: ConditionReason.Accepted, message: 'valid' };
     let ready: DesiredCondition;
     if (accepted.length === 0) {
-      ready = { type: ConditionType.Ready, status: 'False', reason: Reason.NoGatewayExtension, message: 'no MCPGatewayExtension is in effect to serve this virtual server' };
+      ready = { type: ConditionType.Ready, status: 'False', reason: ConditionReason.NoGatewayExtension, message: 'no MCPGatewayExtension is in effect to serve this virtual server' };
     } else {
       const prefixes = accepted.flatMap((extension) => gatewayServerSet(extension, view).servers.map((server) => server.resolution.prefix));
       const anyUnprefixed = prefixes.includes('');
@@ -42,11 +41,11 @@ export class VirtualServerReconciler implements Reconciler {
       const pending = accepted.filter((extension) => !configuredVirtualServers(view, extension).includes(objectKey(virtualServer)));
       if (unknownTools.length + unknownPrompts.length > 0) {
         const parts = [unknownTools.length > 0 ? `tools ${unknownTools.join(', ')}` : '', unknownPrompts.length > 0 ? `prompts ${unknownPrompts.join(', ')}` : ''].filter((part) => part !== '');
-        ready = { type: ConditionType.Ready, status: 'False', reason: Reason.UnknownReferences, message: `no registered server's prefix matches ${parts.join(' and ')}` };
+        ready = { type: ConditionType.Ready, status: 'False', reason: ConditionReason.UnknownReferences, message: `no registered server's prefix matches ${parts.join(' and ')}` };
       } else if (pending.length > 0) {
-        ready = { type: ConditionType.Ready, status: 'False', reason: Reason.Progressing, message: `waiting for the gateway config of ${pending.map(objectKey).join(', ')}` };
+        ready = { type: ConditionType.Ready, status: 'False', reason: ConditionReason.Progressing, message: `waiting for the gateway config of ${pending.map(objectKey).join(', ')}` };
       } else {
-        ready = { type: ConditionType.Ready, status: 'True', reason: Reason.Ready, message: `served by ${accepted.map(objectKey).join(', ')}` };
+        ready = { type: ConditionType.Ready, status: 'True', reason: ConditionReason.Ready, message: `served by ${accepted.map(objectKey).join(', ')}` };
       }
     }
     await status.write(Resources.MCPVirtualServer, virtualServer, [accept, ready]);
