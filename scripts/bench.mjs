@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envWithThisNodeFirst } from './this-node-first.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -31,7 +32,7 @@ if (!skipBuild && !wantsHelp) {
   }
 }
 
-const env = { ...process.env };
+const env = envWithThisNodeFirst();
 if (buildProblem) env.BENCH_GATEWAY_BUILD_ERROR = buildProblem;
 else delete env.BENCH_GATEWAY_BUILD_ERROR;
 

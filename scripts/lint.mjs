@@ -3,9 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envWithThisNodeFirst } from './this-node-first.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+const env = { ...envWithThisNodeFirst(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 function run(label, command, args) {

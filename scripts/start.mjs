@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { envWithThisNodeFirst } from './this-node-first.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const DEMO_CONFIG = path.join(root, 'config', 'demo-gateway.yaml');
@@ -55,7 +56,7 @@ let stopping = false;
 /** Starts a child, echoes its output with a name tag, resolves with the first output line
  * matching `ready` (parsed as JSON). */
 function startChild(name, args, env, ready) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...envWithThisNodeFirst(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push({ name, child });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${STARTUP_TIMEOUT_MS / 1000} s`)), STARTUP_TIMEOUT_MS);
