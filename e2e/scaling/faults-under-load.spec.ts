@@ -52,6 +52,9 @@ beforeAll(async () => {
         { name: 'beta', url: beta.url, prefix: 'b_' },
       ],
       upstreamRequestMs: REQUEST_BOUND_MS,
+      // No periodic ping: on a busy machine a slow answer would fail an upstream mid-run
+      // (its tools would leave the catalog); no fault here concerns the upstreams.
+      pingIntervalMs: 600_000,
     },
   });
   await gateway.waitForUpstreamsReady(['alpha', 'beta']);
@@ -64,7 +67,15 @@ afterAll(async () => {
   await workload?.stop();
   // The whole run, for whoever has to read a failure: every request with its outcome.
   if (workload) {
-    const record = { loadStartedAt, marks, outcomes: workload.outcomes(), workers: workload.workerViews() };
+    const record = {
+      loadStartedAt,
+      marks,
+      outcomes: workload.outcomes(),
+      workers: workload.workerViews(),
+      // What every router and broker answered, in order (method, status, replica).
+      routerRequests: gateway?.routerBalancer.history(),
+      brokerRequests: gateway?.brokerBalancer.history(),
+    };
     const directory = path.join(REPO_ROOT, 'tmp', 'e2e-scaling');
     await mkdir(directory, { recursive: true });
     await writeFile(path.join(directory, 'faults-under-load.json'), JSON.stringify(record, null, 1));
@@ -230,7 +241,11 @@ describe('under a mixed load spread over 3 routers and 2 brokers', () => {
     expect(workload.outcomes().filter((o) => o.result === 'session-lost' && o.endedAt < downAt)).toEqual([]);
     // Once the store is back, nothing fails any more: old sessions get 404, new ones work.
     const after = workload.outcomes().filter((o) => o.startedAt >= settledAt);
-    expect(describeOutcomes(after.filter((o) => o.result !== 'ok' && o.result !== 'session-lost'))).toBe('[]');
+    const withoutStream = new Set(workload.workerViews().flatMap((view) => view.sessionsWithoutStream));
+    const unexplained = after.filter(
+      (o) => o.result !== 'ok' && o.result !== 'session-lost' && !(o.operation === 'elicitation' && o.sessionId !== undefined && withoutStream.has(o.sessionId)),
+    );
+    expect(describeOutcomes(unexplained)).toBe('[]');
   });
 
   it('answered every request of the whole run within the bound, and failed only those a fault caught in flight', async () => {
@@ -242,6 +257,7 @@ describe('under a mixed load spread over 3 routers and 2 brokers', () => {
       if (value === undefined) throw new Error(`no mark ${mark}`);
       return value;
     };
+    const withoutStream = new Set(workload.workerViews().flatMap((view) => view.sessionsWithoutStream));
     const sessionsBeforeRedis = new Set(outcomes.filter((o) => o.startedAt < at('redis kill') && o.sessionId).map((o) => o.sessionId));
     const explained = (o: RequestOutcome): boolean => {
       // On the killed router: cut (fetch failed), or — an SSE answer cut mid-stream — left
@@ -254,7 +270,12 @@ describe('under a mixed load spread over 3 routers and 2 brokers', () => {
       // ends at the gateway's bound); afterwards, sessions Redis lost get 404.
       const settledAt = at('redis starting') + STORE_RECONNECT_MS;
       if (o.result === 'failed' && o.endedAt >= at('redis kill') && o.startedAt < settledAt) return true;
-      return o.result === 'session-lost' && o.endedAt >= at('redis starting') && sessionsBeforeRedis.has(o.sessionId);
+      if (o.result === 'session-lost' && o.endedAt >= at('redis starting') && sessionsBeforeRedis.has(o.sessionId)) return true;
+      // A session whose client could not open its GET stream (refused while a replica's
+      // Redis connection was coming back; the SDK client never retries) misses requests an
+      // upstream sends on its own GET stream through another replica: the call ends at the
+      // gateway's bound (docs/scaling.md, "Known limits").
+      return o.operation === 'elicitation' && o.result === 'failed' && o.sessionId !== undefined && withoutStream.has(o.sessionId) && /-32091|did not answer/.test(o.error ?? '');
     };
     expect(describeOutcomes(outcomes.filter((o) => o.result !== 'ok' && !explained(o)))).toBe('[]');
     // Nothing took longer than the gateway's own bound (timeouts.upstreamRequestMs) plus a

@@ -75,6 +75,9 @@ export interface WorkerView {
   readonly sessionIds: readonly string[];
   /** When each `notifications/tools/list_changed` arrived (any of its sessions). */
   readonly listChangedAt: readonly number[];
+  /** Sessions whose GET notification stream could not be opened (the SDK client does not
+   * try again): requests an upstream sends on its own GET stream cannot reach them. */
+  readonly sessionsWithoutStream: readonly string[];
 }
 
 const ROOTS = [{ uri: 'file:///srv/scaling', name: 'scaling' }];
@@ -102,6 +105,7 @@ function check(condition: boolean, what: string): void {
 class Worker {
   readonly sessionIds: string[] = [];
   readonly listChangedAt: number[] = [];
+  readonly sessionsWithoutStream = new Set<string>();
   private client: Client | undefined;
   private transport: StreamableHTTPClientTransport | undefined;
   private operations = 0;
@@ -150,7 +154,19 @@ class Worker {
     const transport = new StreamableHTTPClientTransport(new URL(this.options.url), {
       reconnectionOptions: { initialReconnectionDelay: 200, maxReconnectionDelay: 1_000, reconnectionDelayGrowFactor: 1.5, maxRetries: 50 },
     });
-    client.onerror = () => undefined;
+    client.onerror = (error) => {
+      // The GET stream opened after `initialize` was refused (e.g. 503 while the replica's
+      // Redis connection comes back): MCP SDK v2 clients report it here and never retry.
+      // A refused *re*-connection is followed by "Failed to reconnect" (the SDK tries
+      // again), unless it has given up ("Maximum reconnection attempts").
+      const sessionId = transport.sessionId;
+      if (sessionId === undefined) return;
+      if ((error instanceof SdkHttpError && /open SSE stream/i.test(error.message)) || /Maximum reconnection attempts/.test(error.message)) {
+        this.sessionsWithoutStream.add(sessionId);
+      } else if (/Failed to reconnect SSE stream/.test(error.message)) {
+        this.sessionsWithoutStream.delete(sessionId);
+      }
+    };
     try {
       await client.connect(transport, { timeout: this.boundMs + SDK_MARGIN_MS });
     } catch (error) {
@@ -268,7 +284,8 @@ class Worker {
       const timedOut = error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
       if (error instanceof StuckRequestError || timedOut) {
         finish('stuck', error);
-        await this.disconnect(false);
+        // The SDK gave up on one request; its session is fine. A hung SDK is dropped.
+        if (!timedOut) await this.disconnect(false);
       } else if (error instanceof SdkHttpError && error.status === 404) {
         finish('session-lost', error);
         await this.disconnect(false);
@@ -310,6 +327,7 @@ export class MixedWorkload {
       kind: worker.kind,
       sessionIds: [...worker.sessionIds],
       listChangedAt: [...worker.listChangedAt],
+      sessionsWithoutStream: [...worker.sessionsWithoutStream],
     }));
   }
 }

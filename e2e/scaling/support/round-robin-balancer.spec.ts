@@ -78,7 +78,7 @@ describe('round-robin balancer', () => {
     const seen: string[] = [];
     for (let i = 0; i < 3; i += 1) seen.push((await get(`${lb.origin}/mcp`)).body);
     expect(seen).toEqual(['a', 'c', 'c']);
-    expect(lb.history()[1]).toEqual({ at: expect.any(Number), method: 'POST', backend: 2, skipped: [1] });
+    expect(lb.history()[1]).toEqual({ at: expect.any(Number), method: 'POST', status: 200, backend: 2, skipped: [1] });
   });
 
   it('sends nothing to a backend whose readiness probe fails, and includes it again once it passes', async () => {

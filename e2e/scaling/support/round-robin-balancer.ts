@@ -36,6 +36,8 @@ export interface BalancedRequest {
   /** When the backend took it (ms since the epoch). */
   readonly at: number;
   readonly method: string;
+  /** The backend's HTTP status. */
+  readonly status: number;
   /** Index into `backends` of the backend that took the request. */
   readonly backend: number;
   /** Backends that refused the connection first (skipped). */
@@ -148,7 +150,7 @@ export async function startRoundRobinBalancer(options: RoundRobinBalancerOptions
         res.destroy();
         return;
       }
-      history.push({ at: Date.now(), method: req.method ?? 'GET', backend: index, skipped });
+      history.push({ at: Date.now(), method: req.method ?? 'GET', status: response.statusCode ?? 0, backend: index, skipped });
       counts[index] = (counts[index] ?? 0) + 1;
       res.writeHead(response.statusCode ?? 502, withoutHopByHop(response.headers));
       res.flushHeaders();
