@@ -14,20 +14,10 @@
 
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { SessionStore } from '@mcp-gateway/session-store';
-import type { Logger } from '@mcp-gateway/telemetry';
-import { CallDeadline } from '../outbound/call-deadline';
-import { sendOutboundRequest } from '../outbound/outbound-request';
-import type { UpstreamEndpoint } from './upstream-endpoints';
+import { postUpstreamNotification, type UpstreamNotificationTargets } from './upstream-notification-post';
 
-export interface CancellationFanOutOptions {
+export interface CancellationFanOutOptions extends UpstreamNotificationTargets {
   readonly store: SessionStore;
-  /** This router's endpoint for a server (undefined: no longer routed). */
-  readonly endpointOf: (serverName: string) => UpstreamEndpoint | undefined;
-  /** The protocol version an upstream session negotiated, when this process knows it. */
-  readonly protocolVersionOf: (upstreamSessionId: string) => string | undefined;
-  /** Bound on each notification POST (the connect timeout: it is a tiny message). */
-  readonly timeoutMs: number;
-  readonly logger: Logger;
 }
 
 export class CancellationFanOut {
@@ -46,33 +36,7 @@ export class CancellationFanOut {
       this.options.logger.warn({ err: error }, 'cancellation not passed on: the session store is unavailable');
       return 0;
     }
-    const sent = await Promise.all([...sessions].map(([serverName, upstreamSessionId]) => this.sendTo(serverName, upstreamSessionId, body, clientHeaders)));
+    const sent = await Promise.all([...sessions].map(([serverName, upstreamSessionId]) => postUpstreamNotification(this.options, { serverName, upstreamSessionId }, body, clientHeaders, 'cancellation')));
     return sent.filter(Boolean).length;
-  }
-
-  private async sendTo(serverName: string, upstreamSessionId: string, body: Buffer, clientHeaders: OutgoingHttpHeaders): Promise<boolean> {
-    const endpoint = this.options.endpointOf(serverName);
-    if (!endpoint) return false;
-    const headers: OutgoingHttpHeaders = {
-      ...endpoint.headers,
-      ...clientHeaders,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    };
-    if (upstreamSessionId !== '') headers['mcp-session-id'] = upstreamSessionId;
-    const version = this.options.protocolVersionOf(upstreamSessionId);
-    if (version !== undefined) headers['mcp-protocol-version'] = version;
-    const deadline = new CallDeadline(this.options.timeoutMs);
-    try {
-      const response = await sendOutboundRequest(endpoint.url, endpoint.agent, { method: 'POST', headers, body, deadline });
-      response.resume();
-      return (response.statusCode ?? 500) < 300;
-    } catch (error) {
-      // Best effort by specification: the upstream may be gone, the call may be over.
-      this.options.logger.debug({ err: error, server: serverName }, 'cancellation not delivered to an upstream');
-      return false;
-    } finally {
-      deadline.dispose();
-    }
   }
 }
