@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderCrdFiles } from '@mcp-gateway/crd';
 import { parse, parseAllDocuments } from 'yaml';
-import { RELEASE_NOTES_EXTENSION, RELEASE_NOTES_EXTENSION_WITH_SESSION_STORE } from '../../apps/operator/src/spec-support/release-notes-examples';
+import { RELEASE_NOTES_EXTENSION, RELEASE_NOTES_EXTENSION_WITH_SESSION_STORE } from '@mcp-gateway/crd';
 import { REPOSITORY_ROOT } from '../../scripts/delivery/helm-binary';
 import { DELIVERED_APPS } from '../../scripts/delivery/runtime-folder';
 import { dockerfileStageNames } from './support/dockerfile-policy';

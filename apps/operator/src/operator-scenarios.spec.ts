@@ -23,7 +23,7 @@ import { LISTENER_CONDITION_TYPE } from './gateway-extension/gateway-listener-st
 import { KubectlRunner, kubectlAvailable } from './spec-support/kubectl-runner';
 import { createGatewayClasses, installEnvoyWiringCrds } from './spec-support/envoy-wiring-crds';
 import { FAST_LEADER_ELECTION, startInProcessOperator, type InProcessOperator } from './spec-support/operator-harness';
-import { RELEASE_NOTES_EXTENSION, RELEASE_NOTES_EXTENSION_WITH_SESSION_STORE } from './spec-support/release-notes-examples';
+import { RELEASE_NOTES_EXTENSION, RELEASE_NOTES_EXTENSION_WITH_SESSION_STORE } from '@mcp-gateway/crd';
 
 const OPERATOR_USER = 'system:serviceaccount:mcp-system:mcp-gateway-operator';
 const MCP = { group: 'mcp.kuadrant.io', kind: 'MCPGatewayExtension' };

@@ -3,6 +3,8 @@ import { parse } from 'yaml';
 import {
   buildCustomResourceDefinition,
   CRD_EXAMPLES,
+  RELEASE_NOTES_EXTENSION as RELEASE_NOTES_TARGETING_A_LISTENER,
+  RELEASE_NOTES_EXTENSION_WITH_SESSION_STORE as RELEASE_NOTES_WITH_SESSION_STORE,
   GATEWAY_KINDS,
   KUBERNETES_PATTERNS,
   MCP_API_GROUP,
@@ -11,27 +13,6 @@ import {
   SERVED_VERSIONS,
 } from './index';
 import type { MCPGatewayExtension, OpenApiSchema } from './index';
-
-// The MCPGatewayExtension examples published in the MCP Gateway 0.6 release notes
-// ("Kubernetes Operator and MCPGatewayExtension CRD" and "Redis Session Store for
-// Horizontal Scaling"), indentation restored. Manifests people already applied must stay
-// valid.
-const RELEASE_NOTES_TARGETING_A_LISTENER = `
-apiVersion: mcp.kuadrant.io/v1alpha1
-kind: MCPGatewayExtension
-metadata:
-  name: mcp-gateway
-spec:
-  targetRef:
-    group: gateway.networking.k8s.io
-    kind: Gateway
-    name: mcp-gateway
-    namespace: gateway-system
-    sectionName: mcp
-`;
-const RELEASE_NOTES_WITH_SESSION_STORE = `${RELEASE_NOTES_TARGETING_A_LISTENER}  sessionStore:
-    secretName: redis-credentials
-`;
 
 function specSchemaOf(kindName: string): OpenApiSchema {
   const kind = GATEWAY_KINDS.find((candidate) => candidate.kind === kindName);

@@ -41,4 +41,8 @@ export { CRD_OUTPUT_DIRECTORY, GENERATE_CRDS_COMMAND, renderCrdFiles } from './r
 export type { RenderedCrdFile } from './render-crd-files';
 export { CRD_REFERENCE_PATH, GENERATE_CRD_REFERENCE_COMMAND, listSchemaFields, renderCrdReference } from './render-crd-reference';
 export type { CrdReferenceField } from './render-crd-reference';
-export { CRD_EXAMPLES, MCP_GATEWAY_EXTENSION_EXAMPLE, MCP_SERVER_REGISTRATION_EXAMPLE, MCP_VIRTUAL_SERVER_EXAMPLE } from './crd-examples';
+export {
+  CRD_EXAMPLES,
+  RELEASE_NOTES_EXTENSION,
+  RELEASE_NOTES_EXTENSION_WITH_SESSION_STORE,
+  MCP_GATEWAY_EXTENSION_EXAMPLE, MCP_SERVER_REGISTRATION_EXAMPLE, MCP_VIRTUAL_SERVER_EXAMPLE } from './crd-examples';
