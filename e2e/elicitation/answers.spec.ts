@@ -6,11 +6,12 @@
 // roots, and only those.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { waitFor } from '@mcp-gateway/testing';
-import { startTestServer, type TestServer } from '../servers/test-server';
+import type { TestServer } from '../servers/test-server';
 import { connectClient, type ConnectedClient, type ConnectClientOptions } from '../support/connect-client';
 import { gatewayConfigYaml, startGatewayProcesses, type GatewayProcesses } from '../gateway/support/gateway-processes';
 import { rawMcpRequest } from '../gateway/support/raw-mcp-exchange';
-import { startAskingServer, type AskingServer } from './support/asking-server';
+import type { AskingServer } from './support/asking-server';
+import { startAskingGateway, type AskingGateway } from './support/asking-gateway';
 
 jest.setTimeout(30_000);
 
@@ -19,25 +20,16 @@ let tester: TestServer;
 let gateway: GatewayProcesses;
 const clients: ConnectedClient[] = [];
 
+let fixture: AskingGateway | undefined;
+
 beforeAll(async () => {
-  asker = await startAskingServer();
-  tester = await startTestServer({ name: 'tester' });
-  gateway = await startGatewayProcesses({
-    config: {
-      servers: [
-        { name: 'asker', url: asker.url, prefix: 'ask_' },
-        { name: 'tester', url: tester.url, prefix: 't_' },
-      ],
-    },
-  });
-  await gateway.waitForUpstreamsReady(['asker', 'tester']);
+  fixture = await startAskingGateway();
+  ({ asker, tester, gateway } = fixture);
 }, 60_000);
 
 afterAll(async () => {
   for (const connected of clients) await connected.close();
-  await gateway?.stop();
-  await tester?.close();
-  await asker?.close();
+  await fixture?.close();
 });
 
 async function newClient(url: string, options: ConnectClientOptions): Promise<ConnectedClient> {

@@ -8,11 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ElicitRequest } from '@modelcontextprotocol/client';
 import { waitFor } from '@mcp-gateway/testing';
-import { startTestServer, type TestServer } from '../servers/test-server';
 import { connectClient, type ConnectedClient, type ConnectClientOptions } from '../support/connect-client';
-import { startGatewayProcesses, type GatewayProcesses } from '../gateway/support/gateway-processes';
+import type { GatewayProcesses } from '../gateway/support/gateway-processes';
 import { rawMcpRequest } from '../gateway/support/raw-mcp-exchange';
-import { startAskingServer, type AskingServer, type AskOutcome } from './support/asking-server';
+import type { AskingServer, AskOutcome } from './support/asking-server';
+import { startAskingGateway, type AskingGateway } from './support/asking-gateway';
 
 jest.setTimeout(30_000);
 
@@ -20,30 +20,19 @@ jest.setTimeout(30_000);
 const GATEWAY_ID = /^[A-Za-z0-9_-]{22}$/;
 
 let asker: AskingServer;
-let tester: TestServer;
 let gateway: GatewayProcesses;
 const clients: ConnectedClient[] = [];
 
+let fixture: AskingGateway | undefined;
+
 beforeAll(async () => {
-  asker = await startAskingServer();
-  tester = await startTestServer({ name: 'tester' });
-  gateway = await startGatewayProcesses({
-    config: {
-      servers: [
-        { name: 'asker', url: asker.url, prefix: 'ask_' },
-        { name: 'tester', url: tester.url, prefix: 't_' },
-      ],
-      upstreamRequestMs: 20_000,
-    },
-  });
-  await gateway.waitForUpstreamsReady(['asker', 'tester']);
+  fixture = await startAskingGateway({ upstreamRequestMs: 20_000 });
+  ({ asker, gateway } = fixture);
 }, 60_000);
 
 afterAll(async () => {
   for (const connected of clients) await connected.close();
-  await gateway?.stop();
-  await tester?.close();
-  await asker?.close();
+  await fixture?.close();
 });
 
 async function newClient(options: ConnectClientOptions): Promise<ConnectedClient> {
